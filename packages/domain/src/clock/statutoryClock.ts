@@ -1,0 +1,238 @@
+import { fromEpochDay, toEpochDay, type IsoDate, type JurisdictionProfile, type Period, type WorkingDayCalendar } from '@disclosure/calendar';
+import { profileVersion } from '@disclosure/calendar';
+import type { ClockFacts, Pause } from './clockFacts.js';
+
+/** Why one day of the count did or did not count. */
+export type ClockDayReason =
+  | 'receipt-day'
+  | 'restart-day'
+  | 'working-day'
+  | 'make-up-working-day'
+  | 'weekend'
+  | 'public-holiday'
+  | 'paused'
+  | 'calendar-day'
+  | 'rolled-forward';
+
+/** One calendar day between day 0 and the due date. */
+export interface ClockDay {
+  readonly date: IsoDate;
+  readonly counted: boolean;
+  /** 1…N over the counted days. */
+  readonly ordinal?: number;
+  readonly part?: 'period' | 'extension';
+  readonly reason: ClockDayReason;
+  /** Holiday name, or the pause that covered the day. */
+  readonly detail?: string;
+  /** The day's year has no official calendar data: counted Mon–Fri. */
+  readonly provisional?: true;
+}
+
+/** Where the clock stands. */
+export type ClockStatus = 'running' | 'paused' | 'awaiting-correction' | 'stopped';
+
+/** A due date with everything needed to trust it. */
+export interface Deadline {
+  readonly status: ClockStatus;
+  /** Null only while a correction is awaited under a profile where it restarts the count. */
+  readonly dueDate: IsoDate | null;
+  /** The due date without extensions. */
+  readonly periodEndsOn: IsoDate | null;
+  readonly overridden: boolean;
+  readonly provisional: boolean;
+  readonly missingYears: readonly number[];
+  readonly profileId: string;
+  readonly profileVersion: string;
+  readonly calendarId: string;
+  readonly calendarVersion: string;
+  readonly countFrom: IsoDate;
+  readonly pausedDays: number;
+  readonly extension: number;
+  /** Readable sentences, each with its legal source. */
+  readonly notes: readonly string[];
+  readonly explanation?: readonly ClockDay[];
+}
+
+/** What the clock is computed with. */
+export interface ClockOptions {
+  readonly profile: JurisdictionProfile;
+  readonly calendar: WorkingDayCalendar;
+  /** Today, for pauses still open: they count up to this day. Without it, open pauses count nothing yet. */
+  readonly asOf?: IsoDate;
+  /** Include the day-by-day explanation. */
+  readonly explain?: boolean;
+}
+
+const calendarDays = (p: Period) => (p.unit === 'weeks' ? p.amount * 7 : p.amount);
+
+/**
+ * The due date of a case from its clock facts, a profile and a calendar version (条例 第33条).
+ * Working-day periods are counted after day 0, skipping paused working days (each paused day
+ * pushes the due date one working day later); extensions continue the count.
+ * @example
+ * computeDeadline(facts, { profile: CN_2019, calendar: cn }).dueDate // '2025-10-30' for a request received 2025-09-26
+ */
+export function computeDeadline(facts: ClockFacts, options: ClockOptions): Deadline {
+  const { profile, calendar } = options;
+  const workingUnit = profile.period.unit === 'working-days';
+  const start = toEpochDay(facts.countFrom);
+  const horizon = options.asOf ?? facts.stoppedOn;
+  const paused = pausedDays(facts.pauses, start, workingUnit, calendar, horizon);
+  const extension = facts.extensions.reduce((sum, e) => sum + e.amount, 0);
+  const notes = clockNotes(facts, profile);
+  const base = {
+    overridden: facts.override !== undefined,
+    profileId: profile.id,
+    profileVersion: profileVersion(profile),
+    calendarId: calendar.id,
+    calendarVersion: calendar.version,
+    countFrom: facts.countFrom,
+    extension,
+  };
+
+  if (facts.awaitingCorrection && profile.correction.effect === 'restart') {
+    return { ...base, status: 'awaiting-correction', dueDate: null, periodEndsOn: null, provisional: false, missingYears: [], pausedDays: 0, notes, ...(options.explain ? { explanation: [] } : {}) };
+  }
+
+  const endOf = (total: number): number => {
+    if (!workingUnit) {
+      let due = start + total + paused.length;
+      if (profile.rollForwardToWorkingDay) while (!calendar.isWorkingEpochDay(due)) due++;
+      return due;
+    }
+    let skipped = 0;
+    for (;;) {
+      const due = calendar.addWorkingEpochDays(start, total + skipped);
+      const within = countUpTo(paused, due);
+      if (within === skipped) return due;
+      skipped = within;
+    }
+  };
+
+  const periodLength = workingUnit ? profile.period.amount : calendarDays(profile.period);
+  const extensionLength = workingUnit ? extension : facts.extensions.reduce((sum, e) => sum + calendarDays({ amount: e.amount, unit: extensionUnit(profile, e.kind) }), 0);
+  const periodEnd = endOf(periodLength);
+  const computedDue = endOf(periodLength + extensionLength);
+  const due = facts.override ? toEpochDay(facts.override.dueDate) : computedDue;
+  const missingYears = calendar.missingYearsBetween(start + 1, Math.max(start + 1, due));
+  const openPause = facts.pauses.some((p) => p.to === undefined && p.lapsed === undefined);
+  const status: ClockStatus = facts.stoppedOn ? 'stopped' : openPause ? 'paused' : 'running';
+  return {
+    ...base,
+    status,
+    dueDate: fromEpochDay(due),
+    periodEndsOn: fromEpochDay(periodEnd),
+    provisional: missingYears.length > 0,
+    missingYears,
+    pausedDays: countUpTo(paused, computedDue),
+    notes,
+    ...(options.explain ? { explanation: explainDays(start, due, periodLength, paused, facts, options) } : {}),
+  };
+}
+
+function extensionUnit(profile: JurisdictionProfile, kind: string): Period['unit'] {
+  return (profile.extensions.find((e) => e.kind === kind) ?? profile.extensions[0])?.max.unit ?? profile.period.unit;
+}
+
+/** Sorted, distinct days (after day 0) that pauses cover. */
+function pausedDays(pauses: readonly Pause[], start: number, workingUnit: boolean, calendar: WorkingDayCalendar, horizon: IsoDate | undefined): number[] {
+  const days = new Set<number>();
+  for (const p of pauses) {
+    const from = toEpochDay(p.from);
+    const end = pauseEnd(p, from, workingUnit, calendar, horizon);
+    for (let d = Math.max(from, start) + 1; d <= end; d++) if (!workingUnit || calendar.isWorkingEpochDay(d)) days.add(d);
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
+function pauseEnd(p: Pause, from: number, workingUnit: boolean, calendar: WorkingDayCalendar, horizon: IsoDate | undefined): number {
+  const after = (period: Period) => (period.unit === 'working-days' ? calendar.addWorkingEpochDays(from, period.amount) : from + calendarDays(period));
+  if (p.to !== undefined) return toEpochDay(p.to);
+  if (p.lapsed) return after(p.lapsed);
+  if (horizon === undefined) return from;
+  const today = toEpochDay(horizon);
+  return p.lapseAfter ? Math.min(today, after(p.lapseAfter)) : today;
+}
+
+function countUpTo(sorted: readonly number[], day: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function pauseCovering(pauses: readonly Pause[], day: number, workingUnit: boolean, calendar: WorkingDayCalendar, horizon: IsoDate | undefined): Pause | undefined {
+  return pauses.find((p) => {
+    const from = toEpochDay(p.from);
+    return from < day && day <= pauseEnd(p, from, workingUnit, calendar, horizon);
+  });
+}
+
+function explainDays(start: number, due: number, periodLength: number, paused: readonly number[], facts: ClockFacts, options: ClockOptions): ClockDay[] {
+  const { calendar, profile } = options;
+  const workingUnit = profile.period.unit === 'working-days';
+  const pausedSet = new Set(paused);
+  const out: ClockDay[] = [];
+  let ordinal = 0;
+  const nominalEnd = workingUnit ? due : start + periodLength + facts.extensions.reduce((s, e) => s + calendarDays({ amount: e.amount, unit: extensionUnit(profile, e.kind) }), 0) + paused.length;
+  for (let d = start; d <= due; d++) {
+    const date = fromEpochDay(d);
+    const info = calendar.describeDay(date);
+    const provisional = info.official ? {} : { provisional: true as const };
+    if (d === start) {
+      out.push({ date, counted: false, reason: facts.restartedOn ? 'restart-day' : 'receipt-day', ...provisional });
+      continue;
+    }
+    if (pausedSet.has(d)) {
+      const p = pauseCovering(facts.pauses, d, workingUnit, calendar, options.asOf ?? facts.stoppedOn);
+      out.push({ date, counted: false, reason: 'paused', ...(p ? { detail: `${p.label} (${p.citation})` } : {}), ...provisional });
+      continue;
+    }
+    if (!workingUnit) {
+      if (d > nominalEnd) {
+        out.push({ date, counted: false, reason: 'rolled-forward', detail: info.working ? 'next working day' : (info.name ?? info.kind), ...provisional });
+        continue;
+      }
+      ordinal++;
+      out.push({ date, counted: true, ordinal, part: ordinal <= periodLength ? 'period' : 'extension', reason: 'calendar-day', ...(info.name ? { detail: info.name } : {}), ...provisional });
+      continue;
+    }
+    if (!info.working) {
+      out.push({ date, counted: false, reason: info.kind === 'public-holiday' ? 'public-holiday' : 'weekend', ...(info.name ? { detail: info.name } : {}), ...provisional });
+      continue;
+    }
+    ordinal++;
+    out.push({
+      date,
+      counted: true,
+      ordinal,
+      part: ordinal <= periodLength ? 'period' : 'extension',
+      reason: info.kind === 'make-up-working-day' ? 'make-up-working-day' : 'working-day',
+      ...(info.name ? { detail: info.name } : {}),
+      ...provisional,
+    });
+  }
+  return out;
+}
+
+function clockNotes(facts: ClockFacts, profile: JurisdictionProfile): string[] {
+  const unit = profile.period.unit.replace('-', ' ');
+  const notes = [`Received ${facts.receivedOn} (${profile.receiptCitation}); the reply period is ${profile.period.amount} ${unit} (${profile.period.citation}).`];
+  if (facts.restartedOn) notes.push(`Count restarted from ${facts.restartedOn}, the day the corrected request was received (${profile.correction.citation}).`);
+  if (facts.awaitingCorrection && profile.correction.effect === 'restart') notes.push(`Awaiting the applicant's correction: the period will be counted from the day it is received (${profile.correction.citation}).`);
+  for (const p of facts.pauses) {
+    const end = p.to ? `answered ${p.to}` : p.lapsed ? `lapsed after ${p.lapsed.amount} ${p.lapsed.unit.replace('-', ' ')}` : 'still open';
+    notes.push(`${p.label}: notice ${p.from}, ${end}; the time is not counted (${p.citation}).`);
+  }
+  for (const e of facts.extensions) {
+    const rule = profile.extensions.find((r) => r.kind === e.kind);
+    notes.push(`Extended by ${e.amount} ${(rule?.max.unit ?? profile.period.unit).replace('-', ' ')} on ${e.approvedOn}${rule ? ` (${rule.citation})` : ''}.`);
+  }
+  if (facts.override) notes.push(`Due date set to ${facts.override.dueDate} by an approved decision: ${facts.override.reason} (条例 第35条).`);
+  if (facts.stoppedOn) notes.push(`Clock stopped on ${facts.stoppedOn}.`);
+  return notes;
+}

@@ -1,0 +1,335 @@
+import { BUILTIN_PROFILES, NoProfileForDate, profileById, profileFor, type CalendarRegistry, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
+import { computeDeadline, type ClockOptions, type Deadline } from '../clock/statutoryClock.js';
+import { CASE_COMMAND_TYPES, type CaseCommand, type CaseCommandOf, type CaseCommandType } from '../commands/caseCommands.js';
+import { caseEvent, type CaseEvent, type CaseEventType } from '../events/caseEvents.js';
+import { informationProcessingFee } from '../fees/informationProcessingFee.js';
+import { localDate } from '../time/localDate.js';
+import { canHappen } from '../workflow/caseWorkflow.js';
+import type { CaseState } from './caseState.js';
+import {
+  CommandNotAllowed,
+  CorrectionWindowClosed,
+  DateInFuture,
+  DateOutOfOrder,
+  ExtensionRefused,
+  InvalidValue,
+  OutcomeNotApplicable,
+  PeriodStillRunning,
+  ReceiptEvidenceMissing,
+  SelfReviewNotAllowed,
+  UnknownReference,
+  WrongAgency,
+  isDomainError,
+  type DomainError,
+} from './errors.js';
+
+/** What `decide` needs besides the case: the calendars (data, not I/O). */
+export interface DecideContext {
+  readonly calendars: CalendarRegistry;
+}
+
+/** The event each command records when it succeeds. */
+export const COMMAND_EVENTS: Readonly<Record<CaseCommandType, CaseEventType>> = {
+  receiveRequest: 'RequestReceived',
+  registerRequest: 'RequestRegistered',
+  assignCase: 'CaseAssigned',
+  requestCorrection: 'CorrectionRequested',
+  receiveCorrection: 'CorrectionReceived',
+  lapseCorrection: 'CorrectionLapsed',
+  consultThirdParty: 'ThirdPartyConsulted',
+  consultAgency: 'AgencyConsulted',
+  recordConsultationAnswer: 'ConsultationAnswered',
+  lapseConsultation: 'ConsultationLapsed',
+  issueFeeNotice: 'FeeNoticeIssued',
+  recordFeePayment: 'FeePaid',
+  lapseFee: 'FeeLapsed',
+  approveExtension: 'ExtensionApproved',
+  referCase: 'CaseReferred',
+  linkCase: 'CaseLinked',
+  withdrawRequest: 'RequestWithdrawn',
+  submitForReview: 'ReplySubmittedForReview',
+  approveReply: 'ReplyApproved',
+  returnReply: 'ReplyReturned',
+  issueReply: 'ReplyIssued',
+  archiveCase: 'CaseArchived',
+  recordAppealOutcome: 'AppealOutcomeRecorded',
+  recordApplicantRating: 'ApplicantRatingRecorded',
+  instructSupervision: 'SupervisionInstructed',
+  answerSupervision: 'SupervisionAnswered',
+  overrideDeadline: 'DeadlineOverridden',
+};
+
+/**
+ * The commands the workflow allows in a case's current state.
+ * @example allowedCommands(initialCaseState()) // ['receiveRequest']
+ */
+export function allowedCommands(state: CaseState): readonly CaseCommandType[] {
+  return CASE_COMMAND_TYPES.filter((c) => canHappen(state.workflow, { type: COMMAND_EVENTS[c] }));
+}
+
+/**
+ * The case's due date now, with its explanation when asked.
+ * @example deadlineOf(state, ctx, { asOf: '2025-10-20', explain: true }).dueDate
+ */
+export function deadlineOf(state: CaseState, ctx: DecideContext, options: Omit<ClockOptions, 'profile' | 'calendar'> & { calendarVersion?: string } = {}): Deadline {
+  if (!state.clock) throw new TypeError('a case has no deadline before it is received');
+  const profile = profileById(state.clock.profileId);
+  const calendar = ctx.calendars.get(profile.calendarId, options.calendarVersion);
+  return computeDeadline(state.clock, { ...options, profile, calendar });
+}
+
+const RECEIPT_FIELDS: Readonly<Record<ReceiptRule, keyof CaseCommandOf<'receiveRequest'>['data']['evidence']>> = {
+  'handed-in': 'handedInOn',
+  'signed-for': 'signedForOn',
+  'confirmed-with-applicant': 'confirmedWithApplicantOn',
+  'confirmed-by-both': 'confirmedByBothOn',
+  'stated-by-sender': 'statedReceiptDate',
+  arrived: 'arrivedOn',
+};
+
+const CURRENCIES: Readonly<Record<string, string>> = { CN: 'CNY', GB: 'GBP', US: 'USD', IE: 'EUR', AU: 'AUD' };
+
+type Decision = readonly CaseEvent[] | DomainError;
+
+/** Everything one command's rules can see. */
+interface Decider<T extends CaseCommandType> {
+  readonly state: CaseState;
+  readonly command: CaseCommandOf<T>;
+  readonly today: IsoDate;
+  readonly profile: JurisdictionProfile;
+  readonly calendar: WorkingDayCalendar;
+  readonly ctx: DecideContext;
+}
+
+/**
+ * Decides what a command records, or why it is refused. Pure: time is the command's `at`, the
+ * calendars come in `ctx`; ids and metadata of the events are added by whoever stores them.
+ * @example
+ * const result = decide(state, { type: 'archiveCase', caseId, at: '2025-11-03T10:00:00+08:00', actor, data: {} }, ctx);
+ * if (isDomainError(result)) reply409(result); else append(result);
+ */
+export function decide(state: CaseState, command: CaseCommand, ctx: DecideContext): Decision {
+  if (state.agency !== undefined && command.actor.agency !== state.agency) return new WrongAgency(state.agency, command.actor.agency);
+  if (!canHappen(state.workflow, { type: COMMAND_EVENTS[command.type] })) return new CommandNotAllowed(state.status, command.type, allowedCommands(state));
+  if (command.type === 'receiveRequest') return receiveRequest(command, ctx);
+  const profile = profileById(state.profileId!);
+  const d = { state, command, today: localDate(command.at, profile.timeZone), profile, calendar: ctx.calendars.current(profile.calendarId), ctx } as Decider<CaseCommandType>;
+  return RULES[command.type](d as never);
+}
+
+function receiveRequest(command: CaseCommandOf<'receiveRequest'>, ctx: DecideContext): Decision {
+  const { jurisdiction, channel, evidence, applicant, request } = command.data;
+  const zone = BUILTIN_PROFILES.find((p) => p.jurisdiction === jurisdiction)?.timeZone;
+  if (!zone) return new InvalidValue('jurisdiction', `no profile for ${jurisdiction}`);
+  const today = localDate(command.at, zone);
+  const ruleProfile = profileForOrNull(jurisdiction, today) ?? BUILTIN_PROFILES.find((p) => p.jurisdiction === jurisdiction)!;
+  const rule = ruleProfile.receiptRules[channel]; // 条例 第31条
+  const field = RECEIPT_FIELDS[rule];
+  const receivedOn = evidence[field];
+  if (receivedOn === undefined) return new ReceiptEvidenceMissing(channel, rule, field);
+  if (receivedOn > today) return new DateInFuture(`evidence.${field}`, receivedOn, today);
+  const profile = profileForOrNull(jurisdiction, receivedOn); // a request received before 2019-05-15 keeps the 2008 rules
+  if (!profile) return new InvalidValue(`evidence.${field}`, `no ${jurisdiction} law applies to a request received on ${receivedOn}`);
+  ctx.calendars.current(profile.calendarId);
+  return [
+    caseEvent('RequestReceived', { caseId: command.caseId, agency: command.actor.agency, jurisdiction, profileId: profile.id, channel, evidence, receivedOn, applicant, request }),
+  ];
+}
+
+function profileForOrNull(jurisdiction: string, on: IsoDate): JurisdictionProfile | null {
+  try {
+    return profileFor(jurisdiction, on);
+  } catch (e) {
+    if (e instanceof NoProfileForDate) return null;
+    throw e;
+  }
+}
+
+/** A reported day: not after today, not before `notBefore`. */
+function reported(field: string, day: IsoDate | undefined, today: IsoDate, notBefore?: IsoDate): IsoDate | DomainError {
+  const date = day ?? today;
+  if (date > today) return new DateInFuture(field, date, today);
+  if (notBefore !== undefined && date < notBefore) return new DateOutOfOrder(field, date, notBefore);
+  return date;
+}
+
+function openConsultation(state: CaseState, id: string) {
+  const c = state.consultations.find((x) => x.consultationId === id);
+  if (!c) return new UnknownReference('consultation', id, 'not-found');
+  if (c.answeredOn !== undefined || c.lapsedOn !== undefined) return new UnknownReference('consultation', id, 'closed');
+  return c;
+}
+
+const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: Decider<T>) => Decision } = {
+  registerRequest: ({ state, command, today }) => {
+    const { registrationNumber, accessCodeDigest } = command.data;
+    if (!registrationNumber.startsWith(`${state.agency}-`)) return new InvalidValue('registrationNumber', `must read ${state.agency}-{year}-{seq}`);
+    return [caseEvent('RequestRegistered', { registrationNumber, accessCodeDigest, registeredOn: today })];
+  },
+
+  assignCase: ({ command }) => [caseEvent('CaseAssigned', { assignee: command.data.assignee })],
+
+  requestCorrection: ({ state, command, today, profile, calendar }) => {
+    const window = profile.correction.noticeWithin;
+    if (window) {
+      const endsOn = calendar.addWorkingDays(state.receivedOn!, window.amount).date; // 条例 第30条: 收到申请之日起7个工作日内
+      if (today > endsOn) return new CorrectionWindowClosed(endsOn);
+    }
+    if (command.data.respondBy <= today) return new InvalidValue('respondBy', `must give the applicant a period after today (${today})`);
+    return [caseEvent('CorrectionRequested', { noticeOn: today, items: command.data.items, respondBy: command.data.respondBy })];
+  },
+
+  receiveCorrection: ({ state, command, today }) => {
+    const receivedOn = reported('receivedOn', command.data.receivedOn, today, state.correction!.noticeOn);
+    if (isDomainError(receivedOn)) return receivedOn;
+    return [caseEvent('CorrectionReceived', { receivedOn, summary: command.data.summary })];
+  },
+
+  lapseCorrection: ({ state, today }) => {
+    if (today <= state.correction!.respondBy) return new PeriodStillRunning('correction', state.correction!.respondBy); // 条例 第30条 逾期不补正
+    return [caseEvent('CorrectionLapsed', { lapsedOn: today })];
+  },
+
+  consultThirdParty: ({ state, command, today }) => {
+    if (state.consultations.some((c) => c.consultationId === command.data.consultationId)) return new UnknownReference('consultation', command.data.consultationId, 'duplicate');
+    return [caseEvent('ThirdPartyConsulted', { ...command.data, noticeOn: today })]; // 条例 第32条
+  },
+
+  consultAgency: ({ state, command, today }) => {
+    if (state.consultations.some((c) => c.consultationId === command.data.consultationId)) return new UnknownReference('consultation', command.data.consultationId, 'duplicate');
+    return [caseEvent('AgencyConsulted', { ...command.data, noticeOn: today })]; // 条例 第34条
+  },
+
+  recordConsultationAnswer: ({ state, command, today }) => {
+    const c = openConsultation(state, command.data.consultationId);
+    if (isDomainError(c)) return c;
+    const answeredOn = reported('answeredOn', command.data.answeredOn, today, c.noticeOn);
+    if (isDomainError(answeredOn)) return answeredOn;
+    return [caseEvent('ConsultationAnswered', { consultationId: c.consultationId, answeredOn, opinion: command.data.opinion, summary: command.data.summary })];
+  },
+
+  lapseConsultation: ({ state, command, today, profile, calendar }) => {
+    const c = openConsultation(state, command.data.consultationId);
+    if (isDomainError(c)) return c;
+    const rule = c.kind === 'third-party' ? profile.thirdPartyConsultation : profile.agencyConsultation;
+    if (rule.lapseAfter) {
+      const endsOn = calendar.addWorkingDays(c.noticeOn, rule.lapseAfter.amount).date; // 条例 第32条/第34条: 15个工作日
+      if (today <= endsOn) return new PeriodStillRunning('consultation', endsOn);
+    }
+    // 第34条: another agency's silence is consent; 第32条: after a third party's silence the agency decides
+    return [caseEvent('ConsultationLapsed', { consultationId: c.consultationId, lapsedOn: today, consequence: c.kind === 'agency' ? 'deemed-consent' : 'agency-decides' })];
+  },
+
+  issueFeeNotice: ({ state, command, today }) => {
+    const { method, quantity, alreadyCounted } = command.data;
+    let amount = command.data.amount;
+    if (state.jurisdiction === 'CN') {
+      const due = informationProcessingFee(method, quantity, alreadyCounted); // 国办函〔2020〕109号
+      if (amount !== undefined && amount !== due) return new InvalidValue('amount', `109号 gives ${due} yuan for ${quantity} ${method === 'per-item' ? 'requests' : 'pages'} after ${alreadyCounted}`);
+      amount = due;
+    }
+    if (amount === undefined) return new InvalidValue('amount', 'required where the law sets no fee schedule');
+    if (amount === 0) return new InvalidValue('quantity', 'no fee is due for this quantity');
+    return [caseEvent('FeeNoticeIssued', { noticeOn: today, method, quantity, alreadyCounted, amount, currency: CURRENCIES[state.jurisdiction!] ?? 'XXX' })];
+  },
+
+  recordFeePayment: ({ state, command, today }) => {
+    const paidOn = reported('paidOn', command.data.paidOn, today, state.fee!.noticeOn);
+    if (isDomainError(paidOn)) return paidOn;
+    if (command.data.amount < state.fee!.amount) return new InvalidValue('amount', `the notice asked for ${state.fee!.amount}`);
+    return [caseEvent('FeePaid', { paidOn, amount: command.data.amount, reference: command.data.reference })];
+  },
+
+  lapseFee: ({ state, today, profile, calendar }) => {
+    const lapse = profile.fee.lapseAfter;
+    if (!lapse) return new InvalidValue('lapseFee', `${profile.id} sets no payment period`);
+    const endsOn = calendar.addWorkingDays(state.fee!.noticeOn, lapse.amount).date; // 109号: 20个工作日内未缴费视为放弃
+    if (today <= endsOn) return new PeriodStillRunning('payment', endsOn);
+    return [caseEvent('FeeLapsed', { lapsedOn: today })];
+  },
+
+  approveExtension: ({ state, command, today, profile, ctx }) => {
+    const kind = command.data.kind ?? profile.extensions[0]?.kind;
+    const rule = profile.extensions.find((e) => e.kind === kind);
+    if (!rule || kind === undefined) return new ExtensionRefused('unknown-kind', { kind: kind ?? '(none)' });
+    if (state.clock!.extensions.filter((e) => e.kind === kind).length >= rule.times) return new ExtensionRefused('unknown-kind', { kind: `${kind} (already used)` });
+    if (command.data.amount > rule.max.amount) return new ExtensionRefused('too-long', { max: rule.max.amount });
+    if (rule.beforeDueDate) {
+      const { dueDate } = deadlineOf(state, ctx, { asOf: today });
+      if (dueDate !== null && today > dueDate) return new ExtensionRefused('after-due-date', { dueDate }); // 条例 第33条第2款
+    }
+    const applicantNotifiedOn = reported('applicantNotifiedOn', command.data.applicantNotifiedOn, today);
+    if (isDomainError(applicantNotifiedOn)) return applicantNotifiedOn;
+    return [caseEvent('ExtensionApproved', { kind, approvedOn: today, amount: command.data.amount, approver: person(command), reason: command.data.reason, applicantNotifiedOn })];
+  },
+
+  referCase: ({ state, command, today }) => {
+    if (command.data.toAgency === state.agency) return new InvalidValue('toAgency', 'a case cannot be referred to its own agency');
+    if (command.data.scope === 'part' && !command.data.part) return new InvalidValue('part', 'say which part is referred');
+    return [caseEvent('CaseReferred', { ...command.data, referredOn: today })];
+  },
+
+  linkCase: ({ state, command }) => {
+    if (command.data.linkedCaseId === state.caseId) return new InvalidValue('linkedCaseId', 'a case cannot be linked to itself');
+    return [caseEvent('CaseLinked', command.data)];
+  },
+
+  withdrawRequest: ({ command, today }) => [caseEvent('RequestWithdrawn', { withdrawnOn: today, ...(command.data.reason ? { reason: command.data.reason } : {}) })],
+
+  submitForReview: ({ state, command }) => {
+    const { outcome } = command.data;
+    if (outcome.kind === 'cannot-provide' && outcome.ground === 'still-unclear-after-correction' && !state.corrected)
+      return new OutcomeNotApplicable('cannot-provide/still-unclear-after-correction', 'the applicant was never asked to correct the request (条例 第30条)');
+    if (outcome.kind === 'other' && outcome.ground !== 'other')
+      return new OutcomeNotApplicable(`other/${outcome.ground}`, 'a lapsed correction or fee is recorded with lapseCorrection or lapseFee, not as a reply');
+    return [caseEvent('ReplySubmittedForReview', { outcome, draft: command.data.draft, submittedBy: person(command) })];
+  },
+
+  approveReply: ({ state, command }) => {
+    if (state.draft?.submittedBy.id === command.actor.id) return new SelfReviewNotAllowed(command.actor.id);
+    return [caseEvent('ReplyApproved', { reviewer: person(command), ...(command.data.note ? { note: command.data.note } : {}) })];
+  },
+
+  returnReply: ({ command }) => [caseEvent('ReplyReturned', { reviewer: person(command), reasons: command.data.reasons })],
+
+  issueReply: ({ state, command, today }) => {
+    const { delivery, postedOn } = command.data;
+    if (postedOn !== undefined && delivery !== 'post') return new InvalidValue('postedOn', 'only a posted reply has a posting day');
+    const givenOn = reported('postedOn', postedOn, today, state.receivedOn); // a posted reply counts as given on the posting day (交邮之日)
+    if (isDomainError(givenOn)) return givenOn;
+    return [caseEvent('ReplyIssued', { outcome: state.draft!.outcome, delivery, givenOn })];
+  },
+
+  archiveCase: ({ today }) => [caseEvent('CaseArchived', { archivedOn: today })],
+
+  recordAppealOutcome: ({ command, today }) => {
+    const { decidedOn, ...rest } = command.data;
+    if (decidedOn !== undefined && decidedOn > today) return new DateInFuture('decidedOn', decidedOn, today);
+    return [caseEvent('AppealOutcomeRecorded', { ...rest, ...(decidedOn ? { decidedOn } : {}) })];
+  },
+
+  recordApplicantRating: ({ command, today }) => [caseEvent('ApplicantRatingRecorded', { ...command.data, ratedOn: today })],
+
+  instructSupervision: ({ state, command }) => {
+    if (state.instructions.some((i) => i.instructionId === command.data.instructionId)) return new UnknownReference('instruction', command.data.instructionId, 'duplicate');
+    return [caseEvent('SupervisionInstructed', { ...command.data, supervisor: person(command) })];
+  },
+
+  answerSupervision: ({ state, command }) => {
+    const i = state.instructions.find((x) => x.instructionId === command.data.instructionId);
+    if (!i) return new UnknownReference('instruction', command.data.instructionId, 'not-found');
+    if (i.answer !== undefined) return new UnknownReference('instruction', command.data.instructionId, 'closed');
+    return [caseEvent('SupervisionAnswered', command.data)];
+  },
+
+  overrideDeadline: ({ state, command, calendar }) => {
+    const { dueDate, reason } = command.data;
+    if (dueDate <= state.clock!.countFrom) return new DateOutOfOrder('dueDate', dueDate, state.clock!.countFrom);
+    if (!calendar.isWorkingDay(dueDate)) return new InvalidValue('dueDate', `${dueDate} is not a working day`);
+    return [caseEvent('DeadlineOverridden', { dueDate, reason, approver: person(command) })]; // 条例 第35条
+  },
+};
+
+function person(command: CaseCommand) {
+  return { id: command.actor.id, ...(command.actor.name ? { name: command.actor.name } : {}) };
+}

@@ -1,0 +1,183 @@
+import { profileById, type JurisdictionProfile } from '@disclosure/calendar';
+import type { ClockFacts, Pause } from '../clock/clockFacts.js';
+import type { CaseEvent, CaseEventData } from '../events/caseEvents.js';
+import { advanceWorkflow, canHappen, statusOf, type WorkflowEvent } from '../workflow/caseWorkflow.js';
+import type { CaseState, Consultation } from './caseState.js';
+import { InvalidEventSequence } from './errors.js';
+
+const UNLIMITED = 1_000;
+
+/** The workflow event for a case event (RequestReceived carries its profile's limits). */
+export function workflowEventOf(event: CaseEvent): WorkflowEvent {
+  if (event.type !== 'RequestReceived') return { type: event.type };
+  const profile = profileById(event.data.profileId);
+  return {
+    type: event.type,
+    limits: {
+      extensions: profile.extensions.reduce((n, e) => n + e.times, 0),
+      corrections: profile.correction.times ?? UNLIMITED,
+    },
+  };
+}
+
+/**
+ * Folds one event into a case. Pure and total over valid histories; a history the workflow does
+ * not allow throws {@link InvalidEventSequence}, because it means the stream was corrupted.
+ * @example events.reduce(evolve, initialCaseState())
+ */
+export function evolve(state: CaseState, event: CaseEvent): CaseState {
+  const wfEvent = workflowEventOf(event);
+  if (!canHappen(state.workflow, wfEvent)) throw new InvalidEventSequence(state.status, event.type, state.eventCount);
+  const workflow = advanceWorkflow(state.workflow, wfEvent);
+  const next: CaseState = { ...state, ...apply(state, event), workflow, status: statusOf(workflow), eventCount: state.eventCount + 1 };
+  return next;
+}
+
+/** Folds a whole history. @example foldCase(events).status // 'archived' */
+export function foldCase(events: Iterable<CaseEvent>, from: CaseState): CaseState {
+  let state = from;
+  for (const e of events) state = evolve(state, e);
+  return state;
+}
+
+function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
+  switch (event.type) {
+    case 'RequestReceived': {
+      const d = event.data;
+      return {
+        caseId: d.caseId,
+        agency: d.agency,
+        jurisdiction: d.jurisdiction,
+        profileId: d.profileId,
+        channel: d.channel,
+        applicant: d.applicant,
+        receivedOn: d.receivedOn,
+        clock: { profileId: d.profileId, receivedOn: d.receivedOn, countFrom: d.receivedOn, awaitingCorrection: false, pauses: [], extensions: [] },
+      };
+    }
+    case 'RequestRegistered':
+      return { registrationNumber: event.data.registrationNumber, accessCodeDigest: event.data.accessCodeDigest };
+    case 'CaseAssigned':
+      return { assignee: event.data.assignee };
+    case 'CorrectionRequested': {
+      const profile = profileOf(s);
+      const correction = { noticeOn: event.data.noticeOn, respondBy: event.data.respondBy };
+      if (profile.correction.effect === 'restart') return { correction, clock: { ...clockOf(s), awaitingCorrection: true } };
+      if (profile.correction.effect === 'pause')
+        return { correction, clock: withPause(s, { id: 'correction', kind: 'requester-information', label: 'Awaiting information from the requester', citation: profile.correction.citation, from: event.data.noticeOn }) };
+      return { correction };
+    }
+    case 'CorrectionReceived': {
+      const profile = profileOf(s);
+      const correction = { ...s.correction!, receivedOn: event.data.receivedOn };
+      const clock = clockOf(s);
+      if (profile.correction.effect === 'restart')
+        return { correction, corrected: true, clock: { ...clock, awaitingCorrection: false, countFrom: event.data.receivedOn, restartedOn: event.data.receivedOn } }; // 条例 第30条
+      return { correction, corrected: true, clock: endPause(clock, 'correction', { to: event.data.receivedOn }) };
+    }
+    case 'CorrectionLapsed':
+      return stop(s, event.data.lapsedOn);
+    case 'ThirdPartyConsulted':
+    case 'AgencyConsulted': {
+      const profile = profileOf(s);
+      const thirdParty = event.type === 'ThirdPartyConsulted';
+      const rule = thirdParty ? profile.thirdPartyConsultation : profile.agencyConsultation;
+      const withWhom = thirdParty ? (event.data as CaseEventData<'ThirdPartyConsulted'>).party : (event.data as CaseEventData<'AgencyConsulted'>).agency;
+      const consultation: Consultation = { consultationId: event.data.consultationId, kind: thirdParty ? 'third-party' : 'agency', with: withWhom, noticeOn: event.data.noticeOn };
+      const consultations = [...s.consultations, consultation];
+      if (rule.effect !== 'pause') return { consultations };
+      const pause: Pause = {
+        id: event.data.consultationId,
+        kind: thirdParty ? 'third-party-consultation' : 'agency-consultation',
+        label: `${thirdParty ? '征求第三方意见' : '征求其他机关意见'} ${event.data.consultationId} (${withWhom})`,
+        citation: rule.citation,
+        from: event.data.noticeOn,
+        ...(rule.lapseAfter ? { lapseAfter: rule.lapseAfter } : {}),
+      };
+      return { consultations, clock: withPause(s, pause) };
+    }
+    case 'ConsultationAnswered': {
+      const d = event.data;
+      return {
+        consultations: s.consultations.map((c) => (c.consultationId === d.consultationId ? { ...c, answeredOn: d.answeredOn, opinion: d.opinion } : c)),
+        clock: endPause(clockOf(s), d.consultationId, { to: d.answeredOn }),
+      };
+    }
+    case 'ConsultationLapsed': {
+      const d = event.data;
+      return {
+        consultations: s.consultations.map((c) => (c.consultationId === d.consultationId ? { ...c, lapsedOn: d.lapsedOn } : c)),
+        clock: endPause(clockOf(s), d.consultationId, 'lapsed'),
+      };
+    }
+    case 'FeeNoticeIssued': {
+      const profile = profileOf(s);
+      const fee = { noticeOn: event.data.noticeOn, amount: event.data.amount };
+      if (profile.fee.effect !== 'pause') return { fee };
+      return {
+        fee,
+        clock: withPause(s, { id: 'fee', kind: 'fee', label: `收费通知 ${event.data.amount} ${event.data.currency}`, citation: profile.fee.citation, from: event.data.noticeOn, ...(profile.fee.lapseAfter ? { lapseAfter: profile.fee.lapseAfter } : {}) }),
+      };
+    }
+    case 'FeePaid':
+      return { fee: { ...s.fee!, paidOn: event.data.paidOn }, clock: endPause(clockOf(s), 'fee', { to: event.data.paidOn }) };
+    case 'FeeLapsed':
+      return { ...stop(s, event.data.lapsedOn), clock: { ...endPause(clockOf(s), 'fee', 'lapsed'), stoppedOn: event.data.lapsedOn } };
+    case 'ExtensionApproved':
+      return { clock: { ...clockOf(s), extensions: [...clockOf(s).extensions, { kind: event.data.kind, amount: event.data.amount, approvedOn: event.data.approvedOn }] } };
+    case 'CaseReferred':
+      return { referrals: [...s.referrals, event.data] };
+    case 'CaseLinked':
+      return { links: [...s.links, event.data] };
+    case 'RequestWithdrawn':
+      return stop(s, event.data.withdrawnOn);
+    case 'ReplySubmittedForReview':
+      return { draft: { outcome: event.data.outcome, submittedBy: event.data.submittedBy } };
+    case 'ReplyApproved':
+      return { approvedBy: event.data.reviewer };
+    case 'ReplyReturned':
+      return { draft: undefined, approvedBy: undefined };
+    case 'ReplyIssued':
+      return { reply: event.data, ...stop(s, event.data.givenOn) };
+    case 'CaseArchived':
+      return { archivedOn: event.data.archivedOn };
+    case 'AppealOutcomeRecorded':
+      return { appeals: [...s.appeals.filter((a) => !(a.kind === event.data.kind && a.reference === event.data.reference)), event.data] };
+    case 'ApplicantRatingRecorded':
+      return { rating: event.data };
+    case 'SupervisionInstructed':
+      return { instructions: [...s.instructions, event.data] };
+    case 'SupervisionAnswered':
+      return { instructions: s.instructions.map((i) => (i.instructionId === event.data.instructionId ? { ...i, answer: event.data.answer } : i)) };
+    case 'DeadlineOverridden':
+      return { clock: { ...clockOf(s), override: { dueDate: event.data.dueDate, reason: event.data.reason } } };
+  }
+}
+
+function profileOf(s: CaseState): JurisdictionProfile {
+  return profileById(s.profileId!);
+}
+
+function clockOf(s: CaseState): ClockFacts {
+  return s.clock!;
+}
+
+function withPause(s: CaseState, pause: Pause): ClockFacts {
+  const clock = clockOf(s);
+  return { ...clock, pauses: [...clock.pauses, pause] };
+}
+
+function endPause(clock: ClockFacts, id: string, end: { to: string } | 'lapsed'): ClockFacts {
+  return {
+    ...clock,
+    pauses: clock.pauses.map((p) => {
+      if (p.id !== id || p.to !== undefined || p.lapsed !== undefined) return p;
+      if (end !== 'lapsed') return { ...p, to: end.to };
+      return p.lapseAfter ? { ...p, lapsed: p.lapseAfter } : { ...p, to: p.from };
+    }),
+  };
+}
+
+function stop(s: CaseState, on: string): Partial<CaseState> {
+  return { closedOn: on, clock: { ...clockOf(s), stoppedOn: on } };
+}
