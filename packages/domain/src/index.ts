@@ -4,6 +4,7 @@ export * from './commands/caseCommands.js';
 export * from './workflow/caseWorkflow.js';
 export * from './clock/clockFacts.js';
 export * from './clock/statutoryClock.js';
+export * from './clock/deadlineForRequest.js';
 export * from './fees/informationProcessingFee.js';
 export * from './time/localDate.js';
 export * from './decider/caseState.js';
