@@ -1,0 +1,66 @@
+import t from 'tap';
+import fc from 'fast-check';
+import { builtinCalendars, CN_2019, fromEpochDay, toEpochDay } from '@disclosure/calendar';
+import { computeDeadline, type ClockFacts, type Pause } from '@disclosure/domain';
+
+const cn = builtinCalendars().current('CN');
+const FROM = toEpochDay('2005-01-01');
+const TO = toEpochDay('2026-06-30');
+
+const pauseArb = fc.record({ startsAfter: fc.integer({ min: 0, max: 40 }), length: fc.integer({ min: 0, max: 15 }) });
+const caseArb = fc.record({
+  received: fc.integer({ min: FROM, max: TO }),
+  pauses: fc.array(pauseArb, { maxLength: 3 }),
+  extension: fc.integer({ min: 0, max: 20 }),
+});
+
+function facts(c: { received: number; pauses: { startsAfter: number; length: number }[]; extension: number }): ClockFacts {
+  const receivedOn = fromEpochDay(c.received);
+  const pauses: Pause[] = c.pauses.map((p, i) => {
+    const from = fromEpochDay(c.received + p.startsAfter);
+    return { id: `c${i}`, kind: 'third-party-consultation', label: `c${i}`, citation: '条例 第33条第3款', from, to: cn.addWorkingDays(from, p.length).date };
+  });
+  return { profileId: 'CN-2019', receivedOn, countFrom: receivedOn, awaitingCorrection: false, pauses, extensions: c.extension ? [{ kind: 'statutory', amount: c.extension, approvedOn: receivedOn }] : [] };
+}
+
+const deadline = (f: ClockFacts) => computeDeadline(f, { profile: CN_2019, calendar: cn });
+
+t.test('a due date is always a working day', async (t) => {
+  fc.assert(fc.property(caseArb, (c) => cn.isWorkingDay(deadline(facts(c)).dueDate!)), { numRuns: 2000 });
+  t.pass();
+});
+
+t.test('more paused time never makes the due date earlier', async (t) => {
+  fc.assert(
+    fc.property(caseArb, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 10 }), (c, which, more) => {
+      fc.pre(c.pauses.length > which);
+      const longer = { ...c, pauses: c.pauses.map((p, i) => (i === which ? { ...p, length: p.length + more } : p)) };
+      return deadline(facts(longer)).dueDate! >= deadline(facts(c)).dueDate!;
+    }),
+    { numRuns: 2000 },
+  );
+  t.pass();
+});
+
+t.test('working days from receipt to due date = period + extension + paused days', async (t) => {
+  fc.assert(
+    fc.property(caseArb, (c) => {
+      const d = deadline(facts(c));
+      return cn.workingDaysBetween(d.countFrom, d.dueDate!).days === 20 + c.extension + d.pausedDays;
+    }),
+    { numRuns: 2000 },
+  );
+  t.pass();
+});
+
+t.test('the explanation counts exactly period + extension days and ends on the due date', async (t) => {
+  fc.assert(
+    fc.property(caseArb, (c) => {
+      const d = computeDeadline(facts(c), { profile: CN_2019, calendar: cn, explain: true });
+      const days = d.explanation!;
+      return days.filter((x) => x.counted).length === 20 + c.extension && days.at(-1)!.date === d.dueDate && days.filter((x) => x.reason === 'paused').length === d.pausedDays;
+    }),
+    { numRuns: 500 },
+  );
+  t.pass();
+});

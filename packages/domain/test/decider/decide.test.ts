@@ -1,0 +1,157 @@
+import t from 'tap';
+import { decide, evolve, foldCase, initialCaseState, InvalidEventSequence, caseEvent, type CaseEvent } from '@disclosure/domain';
+import { actors, cmd, ctx, given, receive, register, when, CASE_ID } from '../support/caseFactory.js';
+
+const R = '2025-09-26';
+const base = () => given(receive(R), register(R));
+
+t.test('receiving a request', async (t) => {
+  t.test('fixes the receipt date by the channel rule (条例 第31条)', async (t) => {
+    const online = given(receive('2025-09-29', { channel: 'online', evidence: { confirmedByBothOn: '2025-09-28' } }));
+    t.equal(online.state.receivedOn, '2025-09-28', 'online: the day both sides confirmed');
+    const inPerson = given(receive('2025-09-29', { channel: 'in-person', evidence: { handedInOn: '2025-09-29' } }));
+    t.equal(inPerson.state.receivedOn, '2025-09-29');
+    const ordinary = when(initialCaseState(), receive('2025-09-29', { channel: 'ordinary-post', evidence: { signedForOn: '2025-09-29' } }));
+    t.match(ordinary, { code: 'receipt-evidence-missing', field: 'confirmedWithApplicantOn' }, 'ordinary post needs the day receipt was confirmed with the applicant');
+    const system = given(receive('2025-09-29', { channel: 'system', evidence: { statedReceiptDate: '2025-09-25', sourceSystem: '省政务服务网' } }));
+    t.equal(system.state.receivedOn, '2025-09-25', 'system intake: the date the sending system states');
+  });
+  t.test('refuses a receipt date after today', async (t) => {
+    t.match(when(initialCaseState(), receive('2025-09-26', { evidence: { signedForOn: '2025-09-27' } })), { code: 'date-in-future', date: '2025-09-27', today: '2025-09-26' });
+  });
+  t.test('records the case for the actor agency and the profile of the receipt date', async (t) => {
+    const { events } = given(receive(R));
+    t.match(events[0], { type: 'RequestReceived', version: 1, data: { caseId: CASE_ID, agency: 'demo', profileId: 'CN-2019', receivedOn: R } });
+  });
+});
+
+t.test('another agency cannot act on a case', async (t) => {
+  t.match(when(base().state, cmd('assignCase', R, { assignee: { id: 'x' } }, actors.outsider)), { code: 'wrong-agency', caseAgency: 'demo', actorAgency: 'other' });
+});
+
+t.test('registration numbers read {agency}-{year}-{seq}', async (t) => {
+  const bad = when(given(receive(R)).state, cmd('registerRequest', R, { registrationNumber: 'other-2025-1', accessCodeDigest: 'b'.repeat(64) }));
+  t.match(bad, { code: 'invalid-value', field: 'registrationNumber' });
+});
+
+t.test('correction (条例 第30条)', async (t) => {
+  t.test('the notice must go out within 7 working days of receipt', async (t) => {
+    // 7th working day after Fri 2025-09-26: 09-28, 09-29, 09-30, 10-09, 10-10, 10-11, 10-13
+    t.notOk('code' in (when(base().state, cmd('requestCorrection', '2025-10-13', { items: ['文号'], respondBy: '2025-10-30' })) as object));
+    t.match(when(base().state, cmd('requestCorrection', '2025-10-14', { items: ['文号'], respondBy: '2025-10-30' })), { code: 'correction-window-closed', windowEndedOn: '2025-10-13' });
+  });
+  t.test('the applicant gets a period after the notice day', async (t) => {
+    t.match(when(base().state, cmd('requestCorrection', '2025-09-29', { items: ['文号'], respondBy: '2025-09-29' })), { code: 'invalid-value', field: 'respondBy' });
+  });
+  t.test('no correction in time means the request is abandoned, and not before', async (t) => {
+    const asked = given(receive(R), register(R), cmd('requestCorrection', '2025-09-29', { items: ['文号'], respondBy: '2025-10-20' }));
+    t.match(when(asked.state, cmd('lapseCorrection', '2025-10-20', {})), { code: 'period-still-running', endsOn: '2025-10-20' });
+    const lapsed = given(receive(R), register(R), cmd('requestCorrection', '2025-09-29', { items: ['文号'], respondBy: '2025-10-20' }), cmd('lapseCorrection', '2025-10-21', {}));
+    t.equal(lapsed.state.status, 'abandoned');
+    t.equal(lapsed.state.closedOn, '2025-10-21');
+  });
+  t.test('a corrected request cannot arrive before the notice', async (t) => {
+    const asked = given(receive(R), register(R), cmd('requestCorrection', '2025-09-29', { items: ['文号'], respondBy: '2025-10-20' }));
+    t.match(when(asked.state, cmd('receiveCorrection', '2025-10-09', { receivedOn: '2025-09-28', summary: '补正' })), { code: 'date-out-of-order', notBefore: '2025-09-29' });
+  });
+});
+
+t.test('consultations', async (t) => {
+  const consulted = given(receive(R), register(R), cmd('consultThirdParty', '2025-10-15', { consultationId: 'c1', party: '某公司', question: '意见' }));
+  t.match(when(consulted.state, cmd('consultAgency', '2025-10-15', { consultationId: 'c1', agency: '某局', question: '意见' })), { code: 'unknown-reference', problem: 'duplicate' });
+  t.match(when(consulted.state, cmd('recordConsultationAnswer', '2025-10-16', { consultationId: 'nope', opinion: 'consent', summary: '同意' })), { code: 'unknown-reference', problem: 'not-found' });
+  t.match(when(consulted.state, cmd('recordConsultationAnswer', '2025-10-16', { consultationId: 'c1', answeredOn: '2025-10-17', opinion: 'consent', summary: '同意' })), { code: 'date-in-future' });
+});
+
+t.test('fees (国办函〔2020〕109号)', async (t) => {
+  const { events } = given(receive(R), register(R), cmd('issueFeeNotice', '2025-10-09', { method: 'per-item', quantity: 1, alreadyCounted: 30 }));
+  t.match(events.at(-1), { type: 'FeeNoticeIssued', data: { amount: 200, currency: 'CNY' } }, 'the 31st request in a month costs 200 yuan');
+  t.match(when(base().state, cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 30, alreadyCounted: 0 })), { code: 'invalid-value', field: 'quantity' }, '30 pages are free');
+  t.match(when(base().state, cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 40, alreadyCounted: 0, amount: 50 })), { code: 'invalid-value', field: 'amount' }, 'an amount that contradicts the schedule is refused');
+  const noticed = given(receive(R), register(R), cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 40, alreadyCounted: 0 }));
+  t.match(when(noticed.state, cmd('recordFeePayment', '2025-10-10', { amount: 50, reference: 'p' })), { code: 'invalid-value', field: 'amount' }, 'a short payment is refused');
+  // 20 working days after Thu 2025-10-09: 10-10, 10-11 (Sat, worked), 10-13…17, 10-20…24, 10-27…31, 11-03, 11-04, 11-05
+  t.match(when(noticed.state, cmd('lapseFee', '2025-11-05', {})), { code: 'period-still-running', endsOn: '2025-11-05' });
+  const lapsed = given(receive(R), register(R), cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 40, alreadyCounted: 0 }), cmd('lapseFee', '2025-11-06', {}));
+  t.equal(lapsed.state.status, 'abandoned');
+});
+
+t.test('review (审核) needs a second person', async (t) => {
+  const drafted = given(receive(R), register(R), cmd('submitForReview', '2025-10-09', { outcome: { kind: 'withheld', ground: 'state-secret', reason: '属于国家秘密' }, draft: '不予公开' }, actors.reviewer));
+  t.match(when(drafted.state, cmd('approveReply', '2025-10-10', {}, actors.reviewer)), { code: 'self-review-not-allowed' });
+  const returned = given(
+    receive(R),
+    register(R),
+    cmd('submitForReview', '2025-10-09', { outcome: { kind: 'withheld', ground: 'state-secret', reason: '属于国家秘密' }, draft: '不予公开' }),
+    cmd('returnReply', '2025-10-10', { reasons: ['定密依据不足'] }, actors.reviewer),
+  );
+  t.equal(returned.state.status, 'processing');
+  t.equal(returned.state.draft, undefined, 'a returned draft is gone; a new one must be submitted');
+});
+
+t.test('outcomes must fit the case', async (t) => {
+  t.match(
+    when(base().state, cmd('submitForReview', '2025-10-09', { outcome: { kind: 'cannot-provide', ground: 'still-unclear-after-correction', reason: '仍不明确' }, draft: '无法提供' })),
+    { code: 'outcome-not-applicable' },
+    '补正后仍不明确 needs a correction first',
+  );
+  t.match(when(base().state, cmd('submitForReview', '2025-10-09', { outcome: { kind: 'other', ground: 'fee-lapsed', reason: '未缴费' }, draft: '其他' })), { code: 'outcome-not-applicable' });
+});
+
+t.test('the reply issued is the approved draft', async (t) => {
+  const outcome = { kind: 'partly-disclosed' as const, provision: { form: 'electronic' as const }, withheld: [{ what: '第三方联系方式', ground: 'third-party-rights' as const, reason: '涉及个人隐私' }] };
+  const { state, events } = given(receive(R), register(R), cmd('submitForReview', '2025-10-09', { outcome, draft: '部分公开' }), cmd('approveReply', '2025-10-10', {}, actors.reviewer), cmd('issueReply', '2025-10-10', { delivery: 'email' }));
+  t.same(state.reply!.outcome, outcome);
+  t.match(events.at(-1), { type: 'ReplyIssued', data: { givenOn: '2025-10-10', delivery: 'email' } });
+  const approved = given(receive(R), register(R), cmd('submitForReview', '2025-10-09', { outcome, draft: '部分公开' }), cmd('approveReply', '2025-10-10', {}, actors.reviewer)).state;
+  t.match(when(approved, cmd('issueReply', '2025-10-10', { delivery: 'email', postedOn: '2025-10-10' })), { code: 'invalid-value', field: 'postedOn' });
+});
+
+t.test('referral, links and supervision', async (t) => {
+  t.match(when(base().state, cmd('referCase', R, { toAgency: 'demo', scope: 'whole', reason: 'x' })), { code: 'invalid-value', field: 'toAgency' });
+  t.match(when(base().state, cmd('referCase', R, { toAgency: 'tax', scope: 'part', reason: 'x' })), { code: 'invalid-value', field: 'part' });
+  t.match(when(base().state, cmd('linkCase', R, { linkedCaseId: CASE_ID, linkedAgency: 'demo', relation: 'related' })), { code: 'invalid-value' });
+  const instructed = given(receive(R), register(R), cmd('instructSupervision', '2025-10-20', { instructionId: 'i1', instruction: '请于本周内答复' }, actors.supervisor));
+  t.match(instructed.events.at(-1), { type: 'SupervisionInstructed', data: { supervisor: { id: 'sv-chen' } } });
+  t.match(when(instructed.state, cmd('instructSupervision', '2025-10-20', { instructionId: 'i1', instruction: '再催' }, actors.supervisor)), { code: 'unknown-reference', problem: 'duplicate' });
+  const answered = given(receive(R), register(R), cmd('instructSupervision', '2025-10-20', { instructionId: 'i1', instruction: '催办' }, actors.supervisor), cmd('answerSupervision', '2025-10-21', { instructionId: 'i1', answer: '已办理' }));
+  t.match(when(answered.state, cmd('answerSupervision', '2025-10-21', { instructionId: 'i1', answer: '再答' })), { code: 'unknown-reference', problem: 'closed' });
+});
+
+t.test('archived cases still take appeals and ratings; a later appeal result replaces the pending one', async (t) => {
+  const { state } = given(
+    receive(R),
+    register(R),
+    cmd('submitForReview', '2025-10-09', { outcome: { kind: 'not-handled', ground: 'repeated', reason: '重复申请' }, draft: '不予处理' }),
+    cmd('approveReply', '2025-10-10', {}, actors.reviewer),
+    cmd('issueReply', '2025-10-10', { delivery: 'email' }),
+    cmd('archiveCase', '2025-10-13', {}),
+    cmd('recordAppealOutcome', '2025-11-01', { kind: 'reconsideration', result: 'pending', reference: '复议〔2025〕1号' }),
+    cmd('recordAppealOutcome', '2025-12-01', { kind: 'reconsideration', result: 'upheld', reference: '复议〔2025〕1号', decidedOn: '2025-11-28' }),
+    cmd('recordApplicantRating', '2025-12-02', { rating: 'basically-satisfied' }),
+  );
+  t.equal(state.status, 'archived');
+  t.equal(state.appeals.length, 1);
+  t.match(state.appeals[0], { result: 'upheld' });
+  t.match(state.rating, { rating: 'basically-satisfied', ratedOn: '2025-12-02' });
+});
+
+t.test('evolve', async (t) => {
+  t.test('folding the same events twice gives the same state', async (t) => {
+    const { events, state } = base();
+    const again = foldCase(events, initialCaseState());
+    t.equal(again.status, state.status);
+    t.same(again.clock, state.clock);
+    t.equal(again.eventCount, 2);
+  });
+  t.test('a history the workflow does not allow is reported as corrupt', async (t) => {
+    const bogus: CaseEvent = caseEvent('CaseArchived', { archivedOn: R });
+    t.throws(() => evolve(initialCaseState(), bogus), InvalidEventSequence);
+  });
+  t.test('decide never changes the state it is given', async (t) => {
+    const { state } = base();
+    const before = JSON.stringify({ ...state, workflow: undefined });
+    decide(state, cmd('assignCase', R, { assignee: { id: 'cw-wang' } }), ctx);
+    t.equal(JSON.stringify({ ...state, workflow: undefined }), before);
+  });
+});
