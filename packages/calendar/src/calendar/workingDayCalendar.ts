@@ -12,7 +12,10 @@ export interface DayInfo {
   readonly kind: DayKind;
   /** The holiday's (or make-up day's) name, e.g. `国庆节`. */
   readonly name?: string;
-  /** False when the day's year has no official data: then only Mon–Fri counts and the result is provisional. */
+  /**
+   * False when the day's year has no official notice: it counts Mon–Fri plus any one-off entries
+   * amended in, and every result touching it is provisional.
+   */
   readonly official: boolean;
 }
 
@@ -90,7 +93,6 @@ export class WorkingDayCalendar {
       for (const e of entries) {
         const i = toEpochDay(e.date) - this.#start;
         if (i < 0 || i >= size) continue;
-        if (!this.#official[this.#yearOf(i) - FIRST_YEAR]) continue; // data for a year not declared official is ignored, never half-used
         if (names.has(i)) throw new ConflictingCalendarEntry(this.id, e.date);
         kind[i] = k;
         names.set(i, e.name);

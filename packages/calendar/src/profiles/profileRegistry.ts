@@ -1,4 +1,4 @@
-import type { IsoDate } from '../dates/isoDate.js';
+import { toEpochDay, type IsoDate } from '../dates/isoDate.js';
 import { contentVersion } from '../hashing/contentHash.js';
 import { BUILTIN_PROFILES } from './builtinProfiles.js';
 import type { JurisdictionProfile } from './jurisdictionProfile.js';
@@ -34,10 +34,12 @@ export function profileById(id: string): JurisdictionProfile {
 }
 
 /**
- * The profile of a jurisdiction that applies to a request received on a date.
+ * The profile of a jurisdiction that applies to a request received on a date; throws
+ * {@link InvalidDate} when `receivedOn` is not a `YYYY-MM-DD` date.
  * @example profileFor('CN', '2019-05-14').id // 'CN-2008'
  */
 export function profileFor(jurisdiction: string, receivedOn: IsoDate): JurisdictionProfile {
+  toEpochDay(receivedOn); // the bounds below compare strings, which only order real YYYY-MM-DD dates
   const p = BUILTIN_PROFILES.find(
     (x) => x.jurisdiction === jurisdiction && (x.appliesTo.from === undefined || receivedOn >= x.appliesTo.from) && (x.appliesTo.before === undefined || receivedOn < x.appliesTo.before),
   );
