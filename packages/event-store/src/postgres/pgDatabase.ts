@@ -1,0 +1,62 @@
+import pg from 'pg';
+import type { SqlDatabase, SqlSession } from './sqlClient.js';
+
+/** A {@link SqlSession} over a `pg` client or pool. */
+export function pgSession(client: pg.Pool | pg.ClientBase): SqlSession {
+  return {
+    async query(sql, params) {
+      const r = await client.query(sql, params as unknown[]);
+      return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+    },
+    async execute(script) {
+      await client.query(script);
+    },
+  };
+}
+
+/**
+ * A {@link SqlDatabase} over a `pg` pool. LISTEN uses a connection of its own so it never holds a
+ * pool slot that appends need.
+ * @example const db = pgDatabase({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', max: 20 });
+ */
+export function pgDatabase(config: pg.PoolConfig): SqlDatabase {
+  const pool = new pg.Pool(config);
+  pool.on('error', () => {}); // an idle client lost with the server: the next query reports it
+  const listeners = new Set<pg.Client>();
+  return {
+    ...pgSession(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      const session = pgSession(client);
+      try {
+        await client.query('BEGIN');
+        const result = await fn(session);
+        await client.query('COMMIT');
+        client.release();
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        client.release(true);
+        throw e;
+      }
+    },
+    async listen(channel, onNotify) {
+      const client = new pg.Client(config);
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (n) => {
+        if (n.channel === channel) onNotify();
+      });
+      await client.query(`LISTEN "${channel}"`);
+      listeners.add(client);
+      return async () => {
+        listeners.delete(client);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,242 @@
+import { GENESIS_HASH, sealEvents } from '../hashChain/hashChain.js';
+import { DuplicateEventId, EventStoreUnavailable, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../port/errors.js';
+import type { AllSubscription, AppendOptions, AppendResult, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../port/eventStore.js';
+import { catchUpSubscription } from '../subscriptions/catchUpSubscription.js';
+import { assertSchemaName, eventStoreDdl, MAX_BATCH, POSITION_SHIFT } from './schema.js';
+import { sqlErrorOf, type SqlDatabase, type SqlSession } from './sqlClient.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TAIL_CACHE_SIZE = 50_000;
+const MAX_ANY_RETRIES = 50;
+
+interface Row {
+  position: string | number | bigint;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  version: number;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+interface Tail {
+  readonly revision: number;
+  readonly hash: string;
+}
+
+export interface PostgresEventStoreOptions {
+  /** Schema holding the events table (one per test, one per tenant if wanted). */
+  readonly schema?: string;
+  /** The store's clock for `recordedAt`. */
+  readonly now?: () => Date;
+}
+
+const COLUMNS = 'position, stream_id, revision, event_id, type, version, data, metadata';
+
+/**
+ * The event store on PostgreSQL — a server through `pg`, or embedded PGlite — with one SQL path.
+ * An append is one INSERT statement: the batch is chained onto the stream's last hash (known from
+ * a recent read or write, or looked up), guarded by that event's revision and hash, and the
+ * (stream, revision) and event-id unique constraints decide conflicts and retries.
+ *
+ * @example
+ * const store = await PostgresEventStore.open(pgDatabase(pool), { schema: 'disclosure' });
+ * await store.append('case-1', [event], { expectedRevision: 'no_stream' });
+ */
+export class PostgresEventStore implements EventStore {
+  readonly #db: SqlDatabase;
+  readonly #schema: string;
+  readonly #now: () => Date;
+  readonly #tails = new Map<string, Tail>();
+  readonly #insertSql: string;
+  readonly #channel: string;
+
+  private constructor(db: SqlDatabase, schema: string, now: () => Date) {
+    this.#db = db;
+    this.#schema = schema;
+    this.#now = now;
+    this.#channel = `${schema}_events`;
+    this.#insertSql = `
+      INSERT INTO ${schema}.events (position, stream_id, revision, event_id, type, version, data, metadata, hash)
+      SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} + e.ord, $1, $2::int + e.ord::int, e.id, e.type, e.version, e.data, e.metadata, e.hash
+      FROM json_to_recordset($3::json) AS e(ord int, id uuid, type text, version int, data json, metadata json, hash text)
+      WHERE $4::text IS NULL OR EXISTS (SELECT 1 FROM ${schema}.events WHERE stream_id = $1 AND revision = $2 AND hash = $4)
+      RETURNING position`;
+    // RETURNING keeps the order of the SELECT, which json_to_recordset gives in array order.
+  }
+
+  /** Creates the schema if needed (one process at a time) and returns a store on it. */
+  static async open(db: SqlDatabase, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const schema = assertSchemaName(options.schema ?? 'disclosure');
+    await unavailableOnConnectionError(() =>
+      db.transaction(async (s) => {
+        await s.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}.events ddl`]);
+        await s.execute(eventStoreDdl(schema));
+      }),
+    );
+    return PostgresEventStore.attach(db, options);
+  }
+
+  /** A store on a schema that already exists (no DDL, no locks). */
+  static attach(db: SqlDatabase, options: PostgresEventStoreOptions = {}): PostgresEventStore {
+    return new PostgresEventStore(db, assertSchemaName(options.schema ?? 'disclosure'), options.now ?? (() => new Date()));
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    if (events.length === 0) throw new InvalidAppend(streamId, 'an append needs at least one event');
+    if (events.length > MAX_BATCH) throw new InvalidAppend(streamId, `at most ${MAX_BATCH} events per append`);
+    const bad = events.find((e) => !UUID.test(e.id));
+    if (bad) throw new InvalidAppend(streamId, `event id ${JSON.stringify(bad.id)} is not a uuid`);
+    if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) throw new InvalidAppend(streamId, `expected revision ${expected} is not a revision`);
+    return unavailableOnConnectionError(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const tail = await this.#tailFor(streamId, expected);
+        if (tail === 'missing') {
+          const dup = await this.#duplicateOf(streamId, events);
+          if (dup) return dup;
+          throw new WrongExpectedRevision(streamId, expected, await this.#actualRevision(streamId));
+        }
+        const sealed = sealEvents(tail?.hash ?? GENESIS_HASH, events, this.#now().toISOString());
+        const batch = JSON.stringify(sealed.map((e, i) => ({ ord: i + 1, id: e.id, type: e.type, version: e.version, data: e.data, metadata: e.metadata, hash: e.metadata.hash })));
+        let inserted: { position: string }[] | 'conflict';
+        try {
+          const r = await this.#db.query<{ position: string }>(this.#insertSql, [streamId, tail?.revision ?? -1, batch, tail?.hash ?? null]);
+          inserted = r.rowCount === events.length ? r.rows : 'conflict';
+        } catch (e) {
+          if (sqlErrorOf(e).code !== '23505') throw e;
+          inserted = 'conflict';
+        }
+        if (inserted !== 'conflict') {
+          const last = sealed[sealed.length - 1]!;
+          const revision = (tail?.revision ?? -1) + events.length;
+          this.#remember(streamId, { revision, hash: last.metadata.hash });
+          return { nextExpectedRevision: revision, position: BigInt(inserted[inserted.length - 1]!.position), duplicate: false };
+        }
+        this.#tails.delete(streamId);
+        const dup = await this.#duplicateOf(streamId, events);
+        if (dup) return dup;
+        if (expected !== 'any' || attempt >= MAX_ANY_RETRIES) throw new WrongExpectedRevision(streamId, expected, await this.#actualRevision(streamId));
+      }
+    });
+  }
+
+  async read(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const limit = options.limit ?? 2_147_483_647;
+    const from = options.from ?? (backwards ? 2_147_483_647 : 0);
+    const page = () =>
+      unavailableOnConnectionError(() =>
+        this.#db.query<Row>(
+          `SELECT ${COLUMNS} FROM ${this.#schema}.events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+          [streamId, from, limit],
+        ),
+      );
+    let rows = await page();
+    if (rows.rows.length === 0) {
+      if ((await this.#actualRevision(streamId)) === 'no_stream') throw new StreamNotFound(streamId);
+      rows = await page(); // the stream's first append committed between the two queries
+    }
+    const events = rows.rows.map(toRecorded);
+    if (events.length === 0) return events;
+    const newest = backwards ? events[0]! : events[events.length - 1]!;
+    const known = this.#tails.get(streamId);
+    if (!known || known.revision < newest.revision) this.#remember(streamId, { revision: newest.revision, hash: newest.metadata.hash });
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const rows = await unavailableOnConnectionError(() =>
+      this.#db.query<Row>(
+        `SELECT ${COLUMNS} FROM ${this.#schema}.events
+         WHERE position > $1 AND position < pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${POSITION_SHIFT}
+         ORDER BY position LIMIT $2`,
+        [String(options.fromPosition ?? -1n), options.limit ?? 1000],
+      ),
+    );
+    return rows.rows.map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
+    return catchUpSubscription((o) => this.readAll(o), (onChange) => this.#db.listen(this.#channel, onChange), options);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+
+  /** Forgets what it knows of stream tails (tests use it to force the look-up path). */
+  forgetTails(): void {
+    this.#tails.clear();
+  }
+
+  async #tailFor(streamId: string, expected: AppendOptions['expectedRevision']): Promise<Tail | null | 'missing'> {
+    if (expected === 'no_stream') return null;
+    if (typeof expected === 'number') {
+      const known = this.#tails.get(streamId);
+      if (known?.revision === expected) return known;
+      const r = await this.#db.query<{ hash: string }>(`SELECT hash FROM ${this.#schema}.events WHERE stream_id = $1 AND revision = $2`, [streamId, expected]);
+      return r.rows[0] ? { revision: expected, hash: r.rows[0].hash } : 'missing';
+    }
+    const r = await this.#db.query<{ revision: number; hash: string }>(`SELECT revision, hash FROM ${this.#schema}.events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1`, [streamId]);
+    return r.rows[0] ? { revision: r.rows[0].revision, hash: r.rows[0].hash } : null;
+  }
+
+  async #actualRevision(streamId: string): Promise<number | 'no_stream'> {
+    const r = await this.#db.query<{ revision: number | null }>(`SELECT max(revision) AS revision FROM ${this.#schema}.events WHERE stream_id = $1`, [streamId]);
+    const revision = r.rows[0]?.revision;
+    return revision === null || revision === undefined ? 'no_stream' : Number(revision);
+  }
+
+  /** When every id is already stored, in order, in this stream: the earlier append's result. */
+  async #duplicateOf(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | null> {
+    const ids = events.map((e) => e.id.toLowerCase());
+    const r = await this.#db.query<{ event_id: string; stream_id: string; revision: number; position: string }>(
+      `SELECT event_id, stream_id, revision, position FROM ${this.#schema}.events WHERE event_id = ANY($1::uuid[]) ORDER BY revision`,
+      [ids],
+    );
+    if (r.rows.length === 0) return null;
+    const byId = new Map(r.rows.map((x) => [x.event_id, x]));
+    const found = ids.map((id) => byId.get(id));
+    const consecutive = found.every((x, i) => x && x.stream_id === streamId && (i === 0 || x.revision === found[i - 1]!.revision + 1));
+    if (!consecutive) throw new DuplicateEventId(streamId, r.rows.map((x) => x.event_id));
+    const last = found[found.length - 1]!;
+    return { nextExpectedRevision: last.revision, position: BigInt(last.position), duplicate: true };
+  }
+
+  #remember(streamId: string, tail: Tail): void {
+    this.#tails.delete(streamId);
+    this.#tails.set(streamId, tail);
+    if (this.#tails.size > TAIL_CACHE_SIZE) this.#tails.delete(this.#tails.keys().next().value!);
+  }
+}
+
+function toRecorded(row: Row): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: BigInt(row.position),
+    type: row.type,
+    version: Number(row.version),
+    data: row.data,
+    metadata: row.metadata,
+  };
+}
+
+const UNAVAILABLE_CODES = /^(08|57P0|53300)/;
+
+/** Runs a store operation; a lost or refused connection becomes {@link EventStoreUnavailable}. */
+async function unavailableOnConnectionError<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (e) {
+    const { code, message } = sqlErrorOf(e);
+    if ((code && UNAVAILABLE_CODES.test(code)) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)/.test(message))
+      throw new EventStoreUnavailable(e);
+    throw e;
+  }
+}
+
+export type { SqlSession };
