@@ -1,7 +1,7 @@
 import { profileById, type JurisdictionProfile } from '@disclosure/calendar';
 import type { ClockFacts, Pause } from '../clock/clockFacts.js';
 import type { CaseEvent, CaseEventData } from '../events/caseEvents.js';
-import { advanceWorkflow, canHappen, statusOf, type WorkflowEvent } from '../workflow/caseWorkflow.js';
+import { accepted, advanceWorkflow, statusOf, type WorkflowEvent } from '../workflow/caseWorkflow.js';
 import type { CaseState, Consultation } from './caseState.js';
 import { InvalidEventSequence } from './errors.js';
 
@@ -26,9 +26,9 @@ export function workflowEventOf(event: CaseEvent): WorkflowEvent {
  * @example events.reduce(evolve, initialCaseState())
  */
 export function evolve(state: CaseState, event: CaseEvent): CaseState {
-  const wfEvent = workflowEventOf(event);
-  if (!canHappen(state.workflow, wfEvent)) throw new InvalidEventSequence(state.status, event.type, state.eventCount);
-  const workflow = advanceWorkflow(state.workflow, wfEvent);
+  // One machine step both applies and checks: every transition flips the parity.
+  const workflow = advanceWorkflow(state.workflow, workflowEventOf(event));
+  if (!accepted(state.workflow, workflow)) throw new InvalidEventSequence(state.status, event.type, state.eventCount);
   const next: CaseState = { ...state, ...apply(state, event), workflow, status: statusOf(workflow), eventCount: state.eventCount + 1 };
   return next;
 }

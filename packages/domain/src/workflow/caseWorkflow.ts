@@ -15,7 +15,8 @@ export interface WorkflowContext {
   readonly openConsultations: number;
   readonly extensionsLeft: number;
   readonly correctionsLeft: number;
-  readonly eventCount: number;
+  /** Flips with every accepted event, so a refused event is visible as an unchanged parity. */
+  readonly parity: 0 | 1;
 }
 
 /** A machine event: a case event type, plus for `RequestReceived` the limits its profile sets. */
@@ -24,7 +25,7 @@ export interface WorkflowEvent {
   readonly limits?: { readonly extensions: number; readonly corrections: number };
 }
 
-const counted = (target?: string) => ({ ...(target ? { target } : {}), actions: 'count' as const });
+const counted = (target?: string) => ({ ...(target ? { target } : {}), actions: 'touch' as const });
 
 /** Events allowed in every open state after registration. */
 const openAfterRegistration = {
@@ -36,7 +37,7 @@ const openAfterRegistration = {
   RequestWithdrawn: counted('withdrawn'),
 };
 
-const extension = { ExtensionApproved: { guard: 'extensionLeft' as const, actions: ['count' as const, 'useExtension' as const] } }; // 条例 第33条: once
+const extension = { ExtensionApproved: { guard: 'extensionLeft' as const, actions: ['touch' as const, 'useExtension' as const] } }; // 条例 第33条: once
 
 export const caseWorkflow = setup({
   types: {} as { context: WorkflowContext; events: WorkflowEvent },
@@ -46,7 +47,7 @@ export const caseWorkflow = setup({
     lastOpenConsultation: ({ context }) => context.openConsultations <= 1,
   },
   actions: {
-    count: assign({ eventCount: ({ context }) => context.eventCount + 1 }),
+    touch: assign({ parity: ({ context }) => (context.parity === 0 ? 1 : 0) }),
     setLimits: assign(({ event }) => ({ extensionsLeft: event.limits?.extensions ?? 0, correctionsLeft: event.limits?.corrections ?? 0 })),
     useExtension: assign({ extensionsLeft: ({ context }) => context.extensionsLeft - 1 }),
     useCorrection: assign({ correctionsLeft: ({ context }) => context.correctionsLeft - 1 }),
@@ -56,9 +57,9 @@ export const caseWorkflow = setup({
 }).createMachine({
   id: 'disclosureCase',
   initial: 'new',
-  context: { openConsultations: 0, extensionsLeft: 0, correctionsLeft: 0, eventCount: 0 },
+  context: { openConsultations: 0, extensionsLeft: 0, correctionsLeft: 0, parity: 0 },
   states: {
-    new: { on: { RequestReceived: { target: 'received', actions: ['count', 'setLimits'] } } },
+    new: { on: { RequestReceived: { target: 'received', actions: ['touch', 'setLimits'] } } },
     // 接收: received, waiting to be registered
     received: {
       on: {
@@ -73,9 +74,9 @@ export const caseWorkflow = setup({
       on: {
         ...openAfterRegistration,
         ...extension,
-        CorrectionRequested: { target: 'awaitingCorrection', guard: 'correctionLeft', actions: ['count', 'useCorrection'] }, // 第30条 一次性告知
-        ThirdPartyConsulted: { target: 'consulting', actions: ['count', 'openConsultation'] }, // 第32条
-        AgencyConsulted: { target: 'consulting', actions: ['count', 'openConsultation'] }, // 第34条
+        CorrectionRequested: { target: 'awaitingCorrection', guard: 'correctionLeft', actions: ['touch', 'useCorrection'] }, // 第30条 一次性告知
+        ThirdPartyConsulted: { target: 'consulting', actions: ['touch', 'openConsultation'] }, // 第32条
+        AgencyConsulted: { target: 'consulting', actions: ['touch', 'openConsultation'] }, // 第34条
         FeeNoticeIssued: counted('awaitingFee'), // 第42条
         CaseReferred: counted(),
         ReplySubmittedForReview: counted('inReview'),
@@ -94,15 +95,15 @@ export const caseWorkflow = setup({
       on: {
         ...openAfterRegistration,
         ...extension,
-        ThirdPartyConsulted: { actions: ['count', 'openConsultation'] },
-        AgencyConsulted: { actions: ['count', 'openConsultation'] },
+        ThirdPartyConsulted: { actions: ['touch', 'openConsultation'] },
+        AgencyConsulted: { actions: ['touch', 'openConsultation'] },
         ConsultationAnswered: [
-          { guard: 'lastOpenConsultation', target: 'processing', actions: ['count', 'closeConsultation'] },
-          { actions: ['count', 'closeConsultation'] },
+          { guard: 'lastOpenConsultation', target: 'processing', actions: ['touch', 'closeConsultation'] },
+          { actions: ['touch', 'closeConsultation'] },
         ],
         ConsultationLapsed: [
-          { guard: 'lastOpenConsultation', target: 'processing', actions: ['count', 'closeConsultation'] },
-          { actions: ['count', 'closeConsultation'] },
+          { guard: 'lastOpenConsultation', target: 'processing', actions: ['touch', 'closeConsultation'] },
+          { actions: ['touch', 'closeConsultation'] },
         ],
       },
     },
@@ -156,19 +157,47 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** Statuses in which the reply clock still matters (the request is not yet answered or closed). */
 export const OPEN_STATUSES: ReadonlySet<CaseStatus> = new Set(['received', 'processing', 'awaitingCorrection', 'consulting', 'awaitingFee', 'inReview', 'approved']);
 
-/** The workflow before any event. */
+const INITIAL = initialTransition(caseWorkflow)[0];
+
+/** The workflow before any event (one shared, immutable snapshot). */
 export function initialWorkflow(): WorkflowSnapshot {
-  return initialTransition(caseWorkflow)[0];
+  return INITIAL;
+}
+
+// Snapshots are immutable and the context is a handful of small counters, so the machine's answer
+// for (state, counters, event) is memoised: the machine stays the only source of the rules, and
+// folding a long history costs a map lookup per event instead of a machine step.
+const MEMO_LIMIT = 10_000;
+const advanced = new Map<string, WorkflowSnapshot>();
+const allowed = new Map<string, boolean>();
+
+function keyOf(snapshot: WorkflowSnapshot, event: WorkflowEvent): string {
+  const c = snapshot.context;
+  const limits = event.limits ? `${event.limits.extensions}/${event.limits.corrections}` : '';
+  return `${String(snapshot.value)}|${c.openConsultations}|${c.extensionsLeft}|${c.correctionsLeft}|${c.parity}|${event.type}|${limits}`;
+}
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
 }
 
 /** Whether an event may happen now. @example canHappen(initialWorkflow(), { type: 'RequestReceived' }) // true */
 export function canHappen(snapshot: WorkflowSnapshot, event: WorkflowEvent): boolean {
-  return snapshot.can(event);
+  const key = keyOf(snapshot, event);
+  return allowed.get(key) ?? remember(allowed, key, snapshot.can(event));
 }
 
-/** The workflow after an event; the caller must have checked {@link canHappen}. */
+/** The workflow after an event; a refused event leaves the snapshot as it was (same parity). */
 export function advanceWorkflow(snapshot: WorkflowSnapshot, event: WorkflowEvent): WorkflowSnapshot {
-  return transition(caseWorkflow, snapshot, event)[0];
+  const key = keyOf(snapshot, event);
+  return advanced.get(key) ?? remember(advanced, key, transition(caseWorkflow, snapshot, event)[0]);
+}
+
+/** Whether `after` is `before` advanced by an accepted event. */
+export function accepted(before: WorkflowSnapshot, after: WorkflowSnapshot): boolean {
+  return before.context.parity !== after.context.parity;
 }
 
 /** The state a snapshot is in. */
