@@ -32,7 +32,7 @@ export const CN_2019: JurisdictionProfile = {
   timeZone: 'Asia/Shanghai',
   calendarId: 'CN',
   appliesTo: { from: '2019-05-15' },
-  period: { ...wd(20), citation: '条例 第33条第1款: 自收到申请之日起20个工作日内予以答复' },
+  period: { ...wd(20), citation: '条例 第33条第2款: 不能当场答复的，应当自收到申请之日起20个工作日内予以答复' },
   rollForwardToWorkingDay: false,
   extensions: [
     {
@@ -41,32 +41,35 @@ export const CN_2019: JurisdictionProfile = {
       times: 1,
       requiresApproval: true,
       beforeDueDate: true,
-      citation: '条例 第33条第2款: 经政府信息公开工作机构负责人同意并告知申请人，延长期限最长不得超过20个工作日',
+      citation: '条例 第33条第2款: 需要延长答复期限的，应当经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过20个工作日 (once: our reading)',
     },
   ],
   correction: {
     effect: 'restart',
     noticeWithin: wd(7),
-    times: 1, // 一次性告知
-    citation: '条例 第30条: 自收到申请之日起7个工作日内一次性告知补正；答复期限自行政机关收到补正的申请之日起计算；无正当理由逾期不补正的，视为放弃申请',
+    // 一次性告知 means every item in one notice; we also allow only one notice per request, our reading
+    times: 1,
+    citation: '条例 第30条: 自收到申请之日起7个工作日内一次性告知申请人作出补正…答复期限自行政机关收到补正的申请之日起计算；申请人无正当理由逾期不补正的，视为放弃申请',
   },
   thirdPartyConsultation: {
     effect: 'pause',
     lapseAfter: wd(15),
-    citation: '条例 第32条 (第三方自收到征求意见书之日起15个工作日内提出意见) 与 第33条第3款 (征求意见所需时间不计算在期限内)',
+    citation: '条例 第32条 (第三方应当自收到征求意见书之日起15个工作日内提出意见) 与 第33条第3款 (行政机关征求第三方和其他机关意见所需时间不计算在前款规定的期限内)',
   },
   agencyConsultation: {
     effect: 'pause',
     lapseAfter: wd(15),
-    citation: '条例 第34条 (其他机关自收到征求意见书之日起15个工作日内提出意见，逾期未提出视为同意) 与 第33条第3款',
+    citation: '条例 第34条 (两个以上行政机关共同制作的…被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见，逾期未提出意见的视为同意公开) 与 第33条第3款',
   },
   fee: {
     effect: 'pause',
     lapseAfter: wd(20),
-    citation: '条例 第42条; 国办函〔2020〕109号: 自发出收费通知之日起至缴费之日止的时间不计算在答复期限内；20个工作日内未缴费视为放弃申请',
+    // 条例 第42条 only allows the fee; the pause and the payment period are 109号's (its later articles are not verified here)
+    citation: '国办函〔2020〕109号《政府信息公开信息处理费管理办法》: 收费通知至缴费之间的时间不计算在答复期限内；20个工作日内未缴费的视为放弃申请',
   },
   receiptRules: CN_RECEIPT,
-  receiptCitation: '条例 第31条',
+  receiptCitation: '条例 第31条 (email and system intake: our reading)',
+  feeSchedule: { id: 'CN-109', from: '2021-01-01', citation: '国办函〔2020〕109号 第三条至第五条, in force 2021-01-01' },
 };
 
 /** 《政府信息公开条例》 2008 version (国务院令第492号), for requests received before 2019-05-15. */
@@ -92,7 +95,8 @@ export const CN_2008: JurisdictionProfile = {
   ],
   correction: {
     effect: 'restart',
-    citation: '2008年条例 第21条(四): 申请内容不明确的，应当告知申请人作出更改、补充 (期限自收到补正后的申请起算)',
+    // The 2008 text has no restart rule; counting from the corrected request is our reading of practice.
+    citation: '2008年条例 第21条(四): 申请内容不明确的，应当告知申请人作出更改、补充',
   },
   thirdPartyConsultation: {
     effect: 'pause',
@@ -100,8 +104,8 @@ export const CN_2008: JurisdictionProfile = {
   },
   agencyConsultation: noEffect('2008年条例: 无征求其他机关意见的期限扣除规定'),
   fee: noEffect('2008年条例 第27条: 收取检索、复制、邮寄等成本费用，不扣除期限'),
-  receiptRules: CN_RECEIPT,
-  receiptCitation: '2008年条例 (收到申请之日)',
+  receiptRules: arrivedEverywhere, // the 2008 text has no channel rule: the day the request arrived
+  receiptCitation: '2008年条例 第24条 (收到申请之日)',
 };
 
 /** Freedom of Information Act 2000 (England, Wales, Northern Ireland; UK public authorities). */
@@ -128,7 +132,7 @@ export const UK_FOIA: JurisdictionProfile = {
   correction: { effect: 'restart', citation: 's.1(3): a request is received when the further information reasonably required is received' },
   thirdPartyConsultation: noEffect('s.45 code of practice: consultation does not extend the time for compliance'),
   agencyConsultation: noEffect('s.45 code of practice: consultation does not extend the time for compliance'),
-  fee: { effect: 'pause', citation: 's.10(2): working days between the fees notice and the receipt of the fee are disregarded' },
+  fee: { effect: 'pause', includesNoticeDay: true, citation: 's.10(2): the working days in the period beginning with the day on which the fees notice is given and ending with the day on which the fee is received are disregarded' },
   receiptRules: arrivedEverywhere,
   receiptCitation: 's.10(6): the date of receipt is the day the authority receives the request',
 };

@@ -46,6 +46,8 @@ export interface PauseRule {
   readonly lapseAfter?: Period;
   /** How many times it may pause one request (US tolling for requester information: once). */
   readonly times?: number;
+  /** The notice day itself is disregarded too (UK FOIA s.10(2): "beginning with the day on which the fees notice is given"). */
+  readonly includesNoticeDay?: boolean;
   readonly citation: string;
 }
 
@@ -73,4 +75,6 @@ export interface JurisdictionProfile {
   readonly fee: PauseRule;
   readonly receiptRules: Readonly<Record<Channel, ReceiptRule>>;
   readonly receiptCitation: string;
+  /** A fee schedule the engine computes, and the receipt dates it applies to. */
+  readonly feeSchedule?: { readonly id: 'CN-109'; readonly from: IsoDate; readonly citation: string };
 }

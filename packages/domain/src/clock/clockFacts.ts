@@ -4,8 +4,9 @@ import type { IsoDate, Period } from '@disclosure/calendar';
 export type PauseKind = 'third-party-consultation' | 'agency-consultation' | 'fee' | 'requester-information';
 
 /**
- * A pause of the reply clock. The notice day is day 0: paused days are the working days after
- * `from` up to and including the end (条例 第33条第3款; DOMAIN.md § The reply clock).
+ * A pause of the reply clock: consultation time (条例 第33条第3款) or fee time (国办函〔2020〕109号).
+ * The notice day is day 0: paused days are the working days after `from` up to and including the
+ * end — unless the law disregards the notice day too (`includesNoticeDay`, UK FOIA s.10(2)).
  */
 export interface Pause {
   /** The consultation id, or `fee`, or `correction`. */
@@ -17,8 +18,11 @@ export interface Pause {
   readonly from: IsoDate;
   /** Inclusive end when answered or paid. */
   readonly to?: IsoDate;
-  /** Ended by silence: the pause then lasts exactly this long. */
+  /** Ended by silence: the pause then lasts until this long after `lapseFrom` (or `from`). */
   readonly lapsed?: Period;
+  /** The day the lapse period runs from: the consulted party's receipt of the letter (第32条, 第34条). */
+  readonly lapseFrom?: IsoDate;
+  readonly includesNoticeDay?: true;
   /** While open, the pause can last at most this long (for planning). */
   readonly lapseAfter?: Period;
 }

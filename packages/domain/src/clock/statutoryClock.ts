@@ -140,13 +140,15 @@ function pausedDays(pauses: readonly Pause[], start: number, workingUnit: boolea
   for (const p of pauses) {
     const from = toEpochDay(p.from);
     const end = pauseEnd(p, from, workingUnit, calendar, horizon);
-    for (let d = Math.max(from, start) + 1; d <= end; d++) if (!workingUnit || calendar.isWorkingEpochDay(d)) days.add(d);
+    const first = p.includesNoticeDay ? from : from + 1;
+    for (let d = Math.max(first, start + 1); d <= end; d++) if (!workingUnit || calendar.isWorkingEpochDay(d)) days.add(d);
   }
   return [...days].sort((a, b) => a - b);
 }
 
 function pauseEnd(p: Pause, from: number, workingUnit: boolean, calendar: WorkingDayCalendar, horizon: IsoDate | undefined): number {
-  const after = (period: Period) => (period.unit === 'working-days' ? calendar.addWorkingEpochDays(from, period.amount) : from + calendarDays(period));
+  const lapseFrom = p.lapseFrom === undefined ? from : toEpochDay(p.lapseFrom);
+  const after = (period: Period) => (period.unit === 'working-days' ? calendar.addWorkingEpochDays(lapseFrom, period.amount) : lapseFrom + calendarDays(period));
   if (p.to !== undefined) return toEpochDay(p.to);
   if (p.lapsed) return after(p.lapsed);
   if (horizon === undefined) return from;
@@ -168,7 +170,7 @@ function countUpTo(sorted: readonly number[], day: number): number {
 function pauseCovering(pauses: readonly Pause[], day: number, workingUnit: boolean, calendar: WorkingDayCalendar, horizon: IsoDate | undefined): Pause | undefined {
   return pauses.find((p) => {
     const from = toEpochDay(p.from);
-    return from < day && day <= pauseEnd(p, from, workingUnit, calendar, horizon);
+    return (p.includesNoticeDay ? from <= day : from < day) && day <= pauseEnd(p, from, workingUnit, calendar, horizon);
   });
 }
 
@@ -232,7 +234,7 @@ function clockNotes(facts: ClockFacts, profile: JurisdictionProfile): string[] {
     const rule = profile.extensions.find((r) => r.kind === e.kind);
     notes.push(`Extended by ${e.amount} ${(rule?.max.unit ?? profile.period.unit).replace('-', ' ')} on ${e.approvedOn}${rule ? ` (${rule.citation})` : ''}.`);
   }
-  if (facts.override) notes.push(`Due date set to ${facts.override.dueDate} by an approved decision: ${facts.override.reason} (条例 第35条).`);
+  if (facts.override) notes.push(`Due date set to ${facts.override.dueDate}: the request exceeds a reasonable volume and a later reply date was approved and notified: ${facts.override.reason} (条例 第35条).`);
   if (facts.stoppedOn) notes.push(`Clock stopped on ${facts.stoppedOn}.`);
   return notes;
 }

@@ -35,8 +35,10 @@ const commandData = {
   requestCorrection: z.object({ items: z.array(text(2000)).min(1).max(50), respondBy: isoDateSchema }).strict(),
   receiveCorrection: z.object({ receivedOn: reportedDay, summary: text(10_000) }).strict(),
   lapseCorrection: z.object({}).strict(),
-  consultThirdParty: z.object({ consultationId: idSchema, party: text(200), question: text(4000) }).strict(),
-  consultAgency: z.object({ consultationId: idSchema, agency: text(200), question: text(4000) }).strict(),
+  /** `sentOn`: the day the letter went out (the pause starts); `deliveredOn`: the day it reached the party (its 15 working days start). Both default to today. */
+  consultThirdParty: z.object({ consultationId: idSchema, party: text(200), question: text(4000), sentOn: reportedDay, deliveredOn: reportedDay }).strict(),
+  /** `basis`: co-produced information (第34条, silence is consent) or another consultation (会商). */
+  consultAgency: z.object({ consultationId: idSchema, agency: text(200), basis: z.enum(['co-produced', 'other']), question: text(4000), sentOn: reportedDay, deliveredOn: reportedDay }).strict(),
   recordConsultationAnswer: z.object({ consultationId: idSchema, answeredOn: reportedDay, opinion: z.enum(['consent', 'objection', 'partial', 'other']), summary: text(4000) }).strict(),
   lapseConsultation: z.object({ consultationId: idSchema }).strict(),
   issueFeeNotice: z
@@ -65,7 +67,7 @@ const commandData = {
   recordApplicantRating: z.object({ rating: z.enum(['satisfied', 'basically-satisfied', 'dissatisfied']), comment: text(4000).optional() }).strict(),
   instructSupervision: z.object({ instructionId: idSchema, instruction: text(4000), respondBy: isoDateSchema.optional() }).strict(),
   answerSupervision: z.object({ instructionId: idSchema, answer: text(4000) }).strict(),
-  overrideDeadline: z.object({ dueDate: isoDateSchema, reason: text(4000) }).strict(),
+  overrideDeadline: z.object({ dueDate: isoDateSchema, reason: text(4000), applicantNotifiedOn: reportedDay }).strict(),
 } as const;
 
 /** Every case command type (imperative). */

@@ -12,6 +12,10 @@ export interface Consultation {
   readonly kind: 'third-party' | 'agency';
   readonly with: string;
   readonly noticeOn: IsoDate;
+  /** The day the consulted party received the letter: its 15 working days run from here. */
+  readonly deliveredOn: IsoDate;
+  /** For agencies: co-produced information (第34条) or another consultation. */
+  readonly basis?: 'co-produced' | 'other';
   readonly answeredOn?: IsoDate;
   readonly lapsedOn?: IsoDate;
   readonly opinion?: CaseEventData<'ConsultationAnswered'>['opinion'];

@@ -19,6 +19,7 @@ import {
   SelfReviewNotAllowed,
   UnknownReference,
   WrongAgency,
+  ApprovalRequired,
   isDomainError,
   type DomainError,
 } from './errors.js';
@@ -190,15 +191,8 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     return [caseEvent('CorrectionLapsed', { lapsedOn: today })];
   },
 
-  consultThirdParty: ({ state, command, today }) => {
-    if (state.consultations.some((c) => c.consultationId === command.data.consultationId)) return new UnknownReference('consultation', command.data.consultationId, 'duplicate');
-    return [caseEvent('ThirdPartyConsulted', { ...command.data, noticeOn: today })]; // 条例 第32条
-  },
-
-  consultAgency: ({ state, command, today }) => {
-    if (state.consultations.some((c) => c.consultationId === command.data.consultationId)) return new UnknownReference('consultation', command.data.consultationId, 'duplicate');
-    return [caseEvent('AgencyConsulted', { ...command.data, noticeOn: today })]; // 条例 第34条
-  },
+  consultThirdParty: (d) => consult(d, 'ThirdPartyConsulted'), // 条例 第32条
+  consultAgency: (d) => consult(d, 'AgencyConsulted'), // 条例 第34条, 会商
 
   recordConsultationAnswer: ({ state, command, today }) => {
     const c = openConsultation(state, command.data.consultationId);
@@ -213,22 +207,24 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     if (isDomainError(c)) return c;
     const rule = c.kind === 'third-party' ? profile.thirdPartyConsultation : profile.agencyConsultation;
     if (rule.lapseAfter) {
-      const endsOn = calendar.addWorkingDays(c.noticeOn, rule.lapseAfter.amount).date; // 条例 第32条/第34条: 15个工作日
+      const endsOn = calendar.addWorkingDays(c.deliveredOn, rule.lapseAfter.amount).date; // 第32条/第34条: 自收到征求意见书之日起15个工作日
       if (today <= endsOn) return new PeriodStillRunning('consultation', endsOn);
     }
-    // 第34条: another agency's silence is consent; 第32条: after a third party's silence the agency decides
-    return [caseEvent('ConsultationLapsed', { consultationId: c.consultationId, lapsedOn: today, consequence: c.kind === 'agency' ? 'deemed-consent' : 'agency-decides' })];
+    // 第34条: silence of an agency that co-produced the information is consent; otherwise (第32条, 会商) the agency decides
+    const consequence = c.kind === 'agency' && c.basis === 'co-produced' ? 'deemed-consent' : 'agency-decides';
+    return [caseEvent('ConsultationLapsed', { consultationId: c.consultationId, lapsedOn: today, consequence })];
   },
 
-  issueFeeNotice: ({ state, command, today }) => {
+  issueFeeNotice: ({ state, command, today, profile }) => {
     const { method, quantity, alreadyCounted } = command.data;
     let amount = command.data.amount;
-    if (state.jurisdiction === 'CN') {
+    const schedule = profile.feeSchedule;
+    if (schedule?.id === 'CN-109' && state.receivedOn! >= schedule.from) {
       const due = informationProcessingFee(method, quantity, alreadyCounted); // 国办函〔2020〕109号
       if (amount !== undefined && amount !== due) return new InvalidValue('amount', `109号 gives ${due} yuan for ${quantity} ${method === 'per-item' ? 'requests' : 'pages'} after ${alreadyCounted}`);
       amount = due;
     }
-    if (amount === undefined) return new InvalidValue('amount', 'required where the law sets no fee schedule');
+    if (amount === undefined) return new InvalidValue('amount', `required: ${profile.id} has no fee schedule the engine computes for this request`);
     if (amount === 0) return new InvalidValue('quantity', 'no fee is due for this quantity');
     return [caseEvent('FeeNoticeIssued', { noticeOn: today, method, quantity, alreadyCounted, amount, currency: CURRENCIES[state.jurisdiction!] ?? 'XXX' })];
   },
@@ -253,6 +249,7 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     const rule = profile.extensions.find((e) => e.kind === kind);
     if (!rule || kind === undefined) return new ExtensionRefused('unknown-kind', { kind: kind ?? '(none)' });
     if (state.clock!.extensions.filter((e) => e.kind === kind).length >= rule.times) return new ExtensionRefused('unknown-kind', { kind: `${kind} (already used)` });
+    if (rule.requiresApproval && command.actor.role !== 'supervisor') return new ApprovalRequired('approveExtension', command.actor.role, rule.citation); // 经政府信息公开工作机构负责人同意
     if (command.data.amount > rule.max.amount) return new ExtensionRefused('too-long', { max: rule.max.amount });
     if (rule.beforeDueDate) {
       const { dueDate } = deadlineOf(state, ctx, { asOf: today });
@@ -322,13 +319,29 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     return [caseEvent('SupervisionAnswered', command.data)];
   },
 
-  overrideDeadline: ({ state, command, calendar }) => {
-    const { dueDate, reason } = command.data;
+  // 条例 第35条: for a request whose volume or frequency clearly exceeds a reasonable range, the agency
+  // may, having reviewed the applicant's reasons, set a reasonable later reply date and tell the applicant.
+  overrideDeadline: ({ state, command, today, calendar }) => {
+    const { dueDate, reason, applicantNotifiedOn } = command.data;
+    if (command.actor.role !== 'supervisor') return new ApprovalRequired('overrideDeadline', command.actor.role, '条例 第35条');
     if (dueDate <= state.clock!.countFrom) return new DateOutOfOrder('dueDate', dueDate, state.clock!.countFrom);
     if (!calendar.isWorkingDay(dueDate)) return new InvalidValue('dueDate', `${dueDate} is not a working day`);
-    return [caseEvent('DeadlineOverridden', { dueDate, reason, approver: person(command) })]; // 条例 第35条
+    const notified = reported('applicantNotifiedOn', applicantNotifiedOn, today);
+    if (isDomainError(notified)) return notified;
+    return [caseEvent('DeadlineOverridden', { dueDate, reason, approver: person(command), applicantNotifiedOn: notified })];
   },
 };
+
+/** Records a consultation: sent on one day (the pause starts), delivered on another (the 15 working days start). */
+function consult({ state, command, today }: Decider<'consultThirdParty'> | Decider<'consultAgency'>, type: 'ThirdPartyConsulted' | 'AgencyConsulted'): Decision {
+  const { sentOn, deliveredOn, ...rest } = command.data;
+  if (state.consultations.some((c) => c.consultationId === rest.consultationId)) return new UnknownReference('consultation', rest.consultationId, 'duplicate');
+  const noticeOn = reported('sentOn', sentOn, today, state.clock!.countFrom);
+  if (isDomainError(noticeOn)) return noticeOn;
+  const delivered = reported('deliveredOn', deliveredOn, today, noticeOn);
+  if (isDomainError(delivered)) return delivered;
+  return [caseEvent(type, { ...rest, noticeOn, deliveredOn: delivered } as never)];
+}
 
 function person(command: CaseCommand) {
   return { id: command.actor.id, ...(command.actor.name ? { name: command.actor.name } : {}) };

@@ -87,6 +87,15 @@ export class ExtensionRefused extends DomainError {
   }
 }
 
+/** The step needs the approval of the head of the OGI office (a supervisor), not of this role. */
+export class ApprovalRequired extends DomainError {
+  readonly code = 'approval-required';
+  override readonly name = 'ApprovalRequired';
+  constructor(readonly command: string, readonly role: string, readonly citation: string) {
+    super(`${command} must be approved by the head of the OGI office (supervisor), not a ${role} (${citation})`);
+  }
+}
+
 /** No open consultation (or supervision instruction) with that id, or a duplicate id. */
 export class UnknownReference extends DomainError {
   readonly code = 'unknown-reference';

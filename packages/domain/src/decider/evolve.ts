@@ -83,7 +83,15 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
       const thirdParty = event.type === 'ThirdPartyConsulted';
       const rule = thirdParty ? profile.thirdPartyConsultation : profile.agencyConsultation;
       const withWhom = thirdParty ? (event.data as CaseEventData<'ThirdPartyConsulted'>).party : (event.data as CaseEventData<'AgencyConsulted'>).agency;
-      const consultation: Consultation = { consultationId: event.data.consultationId, kind: thirdParty ? 'third-party' : 'agency', with: withWhom, noticeOn: event.data.noticeOn };
+      const basis = thirdParty ? undefined : (event.data as CaseEventData<'AgencyConsulted'>).basis;
+      const consultation: Consultation = {
+        consultationId: event.data.consultationId,
+        kind: thirdParty ? 'third-party' : 'agency',
+        with: withWhom,
+        noticeOn: event.data.noticeOn,
+        deliveredOn: event.data.deliveredOn,
+        ...(basis ? { basis } : {}),
+      };
       const consultations = [...s.consultations, consultation];
       if (rule.effect !== 'pause') return { consultations };
       const pause: Pause = {
@@ -92,6 +100,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
         label: `${thirdParty ? '征求第三方意见' : '征求其他机关意见'} ${event.data.consultationId} (${withWhom})`,
         citation: rule.citation,
         from: event.data.noticeOn,
+        lapseFrom: event.data.deliveredOn,
         ...(rule.lapseAfter ? { lapseAfter: rule.lapseAfter } : {}),
       };
       return { consultations, clock: withPause(s, pause) };
@@ -107,7 +116,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
       const d = event.data;
       return {
         consultations: s.consultations.map((c) => (c.consultationId === d.consultationId ? { ...c, lapsedOn: d.lapsedOn } : c)),
-        clock: endPause(clockOf(s), d.consultationId, 'lapsed'),
+        clock: endPause(clockOf(s), d.consultationId, { lapsedOn: d.lapsedOn }),
       };
     }
     case 'FeeNoticeIssued': {
@@ -116,13 +125,21 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
       if (profile.fee.effect !== 'pause') return { fee };
       return {
         fee,
-        clock: withPause(s, { id: 'fee', kind: 'fee', label: `收费通知 ${event.data.amount} ${event.data.currency}`, citation: profile.fee.citation, from: event.data.noticeOn, ...(profile.fee.lapseAfter ? { lapseAfter: profile.fee.lapseAfter } : {}) }),
+        clock: withPause(s, {
+          id: 'fee',
+          kind: 'fee',
+          label: `收费通知 ${event.data.amount} ${event.data.currency}`,
+          citation: profile.fee.citation,
+          from: event.data.noticeOn,
+          ...(profile.fee.lapseAfter ? { lapseAfter: profile.fee.lapseAfter } : {}),
+          ...(profile.fee.includesNoticeDay ? { includesNoticeDay: true as const } : {}),
+        }),
       };
     }
     case 'FeePaid':
       return { fee: { ...s.fee!, paidOn: event.data.paidOn }, clock: endPause(clockOf(s), 'fee', { to: event.data.paidOn }) };
     case 'FeeLapsed':
-      return { ...stop(s, event.data.lapsedOn), clock: { ...endPause(clockOf(s), 'fee', 'lapsed'), stoppedOn: event.data.lapsedOn } };
+      return { ...stop(s, event.data.lapsedOn), clock: { ...endPause(clockOf(s), 'fee', { lapsedOn: event.data.lapsedOn }), stoppedOn: event.data.lapsedOn } };
     case 'ExtensionApproved':
       return { clock: { ...clockOf(s), extensions: [...clockOf(s).extensions, { kind: event.data.kind, amount: event.data.amount, approvedOn: event.data.approvedOn }] } };
     case 'CaseReferred':
@@ -167,13 +184,14 @@ function withPause(s: CaseState, pause: Pause): ClockFacts {
   return { ...clock, pauses: [...clock.pauses, pause] };
 }
 
-function endPause(clock: ClockFacts, id: string, end: { to: string } | 'lapsed'): ClockFacts {
+/** Ends an open pause: answered or paid on a day, or lapsed (exactly its lapse period; without one, on the day the lapse was recorded). */
+function endPause(clock: ClockFacts, id: string, end: { to: string } | { lapsedOn: string }): ClockFacts {
   return {
     ...clock,
     pauses: clock.pauses.map((p) => {
       if (p.id !== id || p.to !== undefined || p.lapsed !== undefined) return p;
-      if (end !== 'lapsed') return { ...p, to: end.to };
-      return p.lapseAfter ? { ...p, lapsed: p.lapseAfter } : { ...p, to: p.from };
+      if ('to' in end) return { ...p, to: end.to };
+      return p.lapseAfter ? { ...p, lapsed: p.lapseAfter } : { ...p, to: end.lapsedOn };
     }),
   };
 }

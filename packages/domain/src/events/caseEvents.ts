@@ -83,8 +83,10 @@ const eventSchemas = {
   CorrectionRequested: z.object({ noticeOn: isoDateSchema, items: z.array(text(2000)).min(1).max(50), respondBy: isoDateSchema }).strict(),
   CorrectionReceived: z.object({ receivedOn: isoDateSchema, summary: text(10_000) }).strict(),
   CorrectionLapsed: z.object({ lapsedOn: isoDateSchema }).strict(),
-  ThirdPartyConsulted: z.object({ consultationId, party: text(200), noticeOn: isoDateSchema, question: text(4000) }).strict(),
-  AgencyConsulted: z.object({ consultationId, agency: text(200), noticeOn: isoDateSchema, question: text(4000) }).strict(),
+  ThirdPartyConsulted: z.object({ consultationId, party: text(200), noticeOn: isoDateSchema, deliveredOn: isoDateSchema, question: text(4000) }).strict(),
+  AgencyConsulted: z
+    .object({ consultationId, agency: text(200), basis: z.enum(['co-produced', 'other']), noticeOn: isoDateSchema, deliveredOn: isoDateSchema, question: text(4000) })
+    .strict(),
   ConsultationAnswered: z.object({ consultationId, answeredOn: isoDateSchema, opinion: z.enum(['consent', 'objection', 'partial', 'other']), summary: text(4000) }).strict(),
   ConsultationLapsed: z.object({ consultationId, lapsedOn: isoDateSchema, consequence: z.enum(['agency-decides', 'deemed-consent']) }).strict(),
   FeeNoticeIssued: z
@@ -103,7 +105,10 @@ const eventSchemas = {
     .object({
       outcome: replyOutcomeSchema,
       delivery: z.enum(['in-person', 'post', 'email', 'online', 'fax']),
-      /** The day the reply counts as given: for post, the posting day (交邮之日). */
+      /**
+       * The day the reply counts as given: for post, the posting day (交邮之日). Not in 条例: our
+       * reading of procedural law's 在途时间 rule (期满前交邮的，不算过期), which courts apply.
+       */
       givenOn: isoDateSchema,
     })
     .strict(),
@@ -119,7 +124,7 @@ const eventSchemas = {
   ApplicantRatingRecorded: z.object({ rating: z.enum(['satisfied', 'basically-satisfied', 'dissatisfied']), comment: text(4000).optional(), ratedOn: isoDateSchema }).strict(),
   SupervisionInstructed: z.object({ instructionId: idSchema, instruction: text(4000), supervisor: personRef, respondBy: isoDateSchema.optional() }).strict(),
   SupervisionAnswered: z.object({ instructionId: idSchema, answer: text(4000) }).strict(),
-  DeadlineOverridden: z.object({ dueDate: isoDateSchema, reason: text(4000), approver: personRef }).strict(),
+  DeadlineOverridden: z.object({ dueDate: isoDateSchema, reason: text(4000), approver: personRef, applicantNotifiedOn: isoDateSchema }).strict(),
 } as const;
 
 /** Every case event type. */

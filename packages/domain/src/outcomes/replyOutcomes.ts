@@ -24,19 +24,19 @@ export const CANNOT_PROVIDE_GROUNDS = {
   'still-unclear-after-correction': '补正后申请内容仍不明确', // 第30条
 } as const;
 
-/** Grounds for 不予处理, 条例 第36条(七), 第35条, 第39条. */
+/** Grounds for 不予处理 (表三 rows), 条例 第36条(六), 第35条, 第39条. */
 export const NOT_HANDLED_GROUNDS = {
   'petition-or-complaint': '信访举报投诉类申请', // 第39条第1款
   repeated: '重复申请', // 第36条(六)
   'public-publication': '要求提供公开出版物', // 第39条第2款
   'excessive-without-reason': '无正当理由大量反复申请', // 第35条
-  'confirm-or-reissue': '要求行政机关确认或重新出具已获取信息', // 第39条第2款
+  'confirm-or-reissue': '要求行政机关确认或重新出具已获取信息', // a 表三 row; no article of 条例 states it
 } as const;
 
 /** Grounds for 其他处理. */
 export const OTHER_GROUNDS = {
   'correction-lapsed': '申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', // 第30条
-  'fee-lapsed': '申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', // 第42条, 109号
+  'fee-lapsed': '申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', // 国办函〔2020〕109号
   other: '其他',
 } as const;
 
@@ -47,7 +47,7 @@ export type WithholdGround = z.infer<typeof withholdGroundSchema>;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** How the information is provided (条例 第40条: 纸质、电子、查阅、复制 …). */
+/** How the information is provided (条例 第40条: 纸质文本、电子数据以及其他适当形式；查阅、抄录 …). */
 export const provisionSchema = z
   .object({
     form: z.enum(['paper', 'electronic', 'inspection', 'copy', 'other']),

@@ -32,12 +32,12 @@ const openAfterRegistration = {
   CaseAssigned: counted(),
   SupervisionInstructed: counted(),
   SupervisionAnswered: counted(),
-  DeadlineOverridden: counted(), // 条例 第35条: an approved, recorded due date
+  DeadlineOverridden: counted(), // 条例 第35条: a reasonable later date for an excessive request, approved and notified
   CaseLinked: counted(),
   RequestWithdrawn: counted('withdrawn'),
 };
 
-const extension = { ExtensionApproved: { guard: 'extensionLeft' as const, actions: ['touch' as const, 'useExtension' as const] } }; // 条例 第33条: once
+const extension = { ExtensionApproved: { guard: 'extensionLeft' as const, actions: ['touch' as const, 'useExtension' as const] } }; // 条例 第33条第2款 caps the length; allowing it once is our reading
 
 export const caseWorkflow = setup({
   types: {} as { context: WorkflowContext; events: WorkflowEvent },
@@ -74,7 +74,7 @@ export const caseWorkflow = setup({
       on: {
         ...openAfterRegistration,
         ...extension,
-        CorrectionRequested: { target: 'awaitingCorrection', guard: 'correctionLeft', actions: ['touch', 'useCorrection'] }, // 第30条 一次性告知
+        CorrectionRequested: { target: 'awaitingCorrection', guard: 'correctionLeft', actions: ['touch', 'useCorrection'] }, // 第30条 一次性告知 (one notice with every item; one notice per request is our reading)
         ThirdPartyConsulted: { target: 'consulting', actions: ['touch', 'openConsultation'] }, // 第32条
         AgencyConsulted: { target: 'consulting', actions: ['touch', 'openConsultation'] }, // 第34条
         FeeNoticeIssued: counted('awaitingFee'), // 第42条

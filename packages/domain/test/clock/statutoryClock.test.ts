@@ -77,13 +77,30 @@ t.test('consultation time is not counted (条例 第33条第3款, 第32条, 第3
     t.equal(due(state).pausedDays, 15);
     t.equal(due(state).dueDate, '2025-11-20');
   });
-  t.test('given another agency stays silent, its silence is consent (第34条)', async (t) => {
+  t.test('given an agency that co-produced the information stays silent, its silence is consent (第34条)', async (t) => {
     const { events } = given(
       ...registered('2025-09-26'),
-      cmd('consultAgency', '2025-10-15', { consultationId: 'a1', agency: '市财政局', question: '会商' }),
+      cmd('consultAgency', '2025-10-15', { consultationId: 'a1', agency: '市财政局', basis: 'co-produced', question: '共同制作，征求意见' }),
       cmd('lapseConsultation', '2025-11-06', { consultationId: 'a1' }),
     );
     t.match(events.at(-1), { type: 'ConsultationLapsed', data: { consequence: 'deemed-consent' } });
+  });
+  t.test('given any other agency consultation (会商) lapses, the agency decides: no deemed consent', async (t) => {
+    const { events } = given(
+      ...registered('2025-09-26'),
+      cmd('consultAgency', '2025-10-15', { consultationId: 'a1', agency: '市公安局', basis: 'other', question: '会商' }),
+      cmd('lapseConsultation', '2025-11-06', { consultationId: 'a1' }),
+    );
+    t.match(events.at(-1), { type: 'ConsultationLapsed', data: { consequence: 'agency-decides' } });
+  });
+  t.test('given a letter sent Wed 10-15 and delivered Fri 10-17, the 15 working days run from delivery, the pause from sending', async (t) => {
+    const sent = [...registered('2025-09-26'), cmd('consultThirdParty', '2025-10-17', { consultationId: 'c1', party: '某公司', question: '意见', sentOn: '2025-10-15', deliveredOn: '2025-10-17' })] as const;
+    // 15th working day after Fri 10-17: 10-20…24, 10-27…31, 11-03…07 → 2025-11-07
+    t.match(when(given(...sent).state, cmd('lapseConsultation', '2025-11-07', { consultationId: 'c1' })), { code: 'period-still-running', endsOn: '2025-11-07' });
+    const { state } = given(...sent, cmd('lapseConsultation', '2025-11-10', { consultationId: 'c1' }));
+    // paused: 10-16, 10-17 and the 15 working days to 11-07 = 17 working days
+    t.equal(due(state).pausedDays, 17);
+    t.equal(due(state).dueDate, '2025-11-24');
   });
   t.test('given two consultations overlapping, overlapping days pause once', async (t) => {
     const { state } = given(
@@ -193,6 +210,17 @@ t.test('other jurisdictions', async (t) => {
   });
   t.test('Ireland: 4 weeks', async (t) => {
     t.equal(due(given(receive('2025-03-03', {}, 'IE'), register('2025-03-03')).state).dueDate, '2025-03-31');
+  });
+  t.test('UK: the fees notice day itself is disregarded too (s.10(2) "beginning with the day on which the fees notice is given")', async (t) => {
+    const { state } = given(
+      receive('2025-09-01', {}, 'GB'),
+      register('2025-09-01'),
+      cmd('issueFeeNotice', '2025-09-10', { method: 'per-page', quantity: 100, alreadyCounted: 0, amount: 45 }),
+      cmd('recordFeePayment', '2025-09-12', { amount: 45, reference: 'cheque 1' }),
+    );
+    // 20th working day following Mon 09-01 is Mon 09-29; 09-10, 09-11 and 09-12 disregarded → Thu 10-02
+    t.equal(due(state).pausedDays, 3);
+    t.equal(due(state).dueDate, '2025-10-02');
   });
   t.test('UK: a fees notice pauses, a clarification restarts', async (t) => {
     const { state } = given(

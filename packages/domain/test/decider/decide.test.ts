@@ -1,5 +1,5 @@
 import t from 'tap';
-import { decide, evolve, foldCase, initialCaseState, InvalidEventSequence, caseEvent, type CaseEvent } from '@disclosure/domain';
+import { decide, deadlineOf, evolve, foldCase, initialCaseState, InvalidEventSequence, caseEvent, type CaseEvent } from '@disclosure/domain';
 import { actors, cmd, ctx, given, receive, register, when, CASE_ID } from '../support/caseFactory.js';
 
 const R = '2025-09-26';
@@ -74,6 +74,23 @@ t.test('fees (国办函〔2020〕109号)', async (t) => {
   t.match(when(noticed.state, cmd('lapseFee', '2025-11-05', {})), { code: 'period-still-running', endsOn: '2025-11-05' });
   const lapsed = given(receive(R), register(R), cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 40, alreadyCounted: 0 }), cmd('lapseFee', '2025-11-06', {}));
   t.equal(lapsed.state.status, 'abandoned');
+});
+
+t.test('approvals belong to the head of the OGI office (supervisor)', async (t) => {
+  t.match(when(base().state, cmd('approveExtension', '2025-10-20', { amount: 10, reason: '延期' })), { code: 'approval-required', command: 'approveExtension', role: 'caseworker' }, '第33条第2款: 经政府信息公开工作机构负责人同意');
+  t.match(when(base().state, cmd('overrideDeadline', '2025-10-20', { dueDate: '2025-12-31', reason: '大量申请' })), { code: 'approval-required', command: 'overrideDeadline' }, '第35条');
+  const { events } = given(receive(R), register(R), cmd('overrideDeadline', '2025-10-20', { dueDate: '2025-12-31', reason: '申请数量明显超过合理范围，申请理由合理', applicantNotifiedOn: '2025-10-20' }, actors.supervisor));
+  t.match(events.at(-1), { type: 'DeadlineOverridden', data: { approver: { id: 'sv-chen' }, applicantNotifiedOn: '2025-10-20' } });
+});
+
+t.test('the 109号 fee schedule applies to requests received under the 2019 rules from 2021-01-01 only', async (t) => {
+  t.match(when(given(receive('2020-12-31'), register('2020-12-31')).state, cmd('issueFeeNotice', '2021-01-05', { method: 'per-page', quantity: 40, alreadyCounted: 0 })), { code: 'invalid-value', field: 'amount' });
+  t.match(when(given(receive('2019-05-10'), register('2019-05-10')).state, cmd('issueFeeNotice', '2019-05-13', { method: 'per-page', quantity: 40, alreadyCounted: 0 })), { code: 'invalid-value', field: 'amount' }, 'not under the 2008 rules either');
+});
+
+t.test('under the 2008 rules a consultation has no time limit: a recorded lapse ends the pause that day', async (t) => {
+  const { state } = given(receive('2019-05-06'), register('2019-05-06'), cmd('consultThirdParty', '2019-05-07', { consultationId: 'c1', party: '某公司', question: '意见' }), cmd('lapseConsultation', '2019-05-10', { consultationId: 'c1' }));
+  t.equal(deadlineOf(state, ctx).pausedDays, 3, '05-08, 05-09, 05-10');
 });
 
 t.test('review (审核) needs a second person', async (t) => {

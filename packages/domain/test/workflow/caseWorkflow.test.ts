@@ -51,7 +51,7 @@ function sample(type: CaseCommandType): CaseCommand {
     receiveCorrection: { summary: '补正' },
     lapseCorrection: {},
     consultThirdParty: { consultationId: 'x1', party: '某公司', question: '意见' },
-    consultAgency: { consultationId: 'x2', agency: '某局', question: '意见' },
+    consultAgency: { consultationId: 'x2', agency: '某局', basis: 'other', question: '意见' },
     recordConsultationAnswer: { consultationId: 'c1', opinion: 'consent', summary: '同意' },
     lapseConsultation: { consultationId: 'c1' },
     issueFeeNotice: { method: 'per-page', quantity: 40, alreadyCounted: 0 },
@@ -70,7 +70,7 @@ function sample(type: CaseCommandType): CaseCommand {
     recordApplicantRating: { rating: 'satisfied' },
     instructSupervision: { instructionId: 'i1', instruction: '请加快办理' },
     answerSupervision: { instructionId: 'i1', answer: '已加快' },
-    overrideDeadline: { dueDate: '2025-12-31', reason: '经批准' },
+    overrideDeadline: { dueDate: '2025-12-31', reason: '申请数量明显超过合理范围，理由合理' },
   };
   return cmd(type, day, samples[type] as never, type === 'approveReply' ? actors.reviewer : actors.supervisor);
 }
