@@ -21,8 +21,12 @@ export class NoProfileForDate extends Error {
 
 /** A profile's version: the content hash of its rules. @example profileVersion(CN_2019) // 'sha256:…' */
 export function profileVersion(profile: JurisdictionProfile): string {
-  return contentVersion(profile);
+  let v = versions.get(profile);
+  if (v === undefined) versions.set(profile, (v = contentVersion(profile)));
+  return v;
 }
+
+const versions = new WeakMap<JurisdictionProfile, string>(); // profiles are immutable data: hash once
 
 /**
  * A profile by id. @example profileById('CN-2019').period // { amount: 20, unit: 'working-days', … }

@@ -36,6 +36,7 @@ export interface CaseState {
   readonly profileId?: string;
   readonly channel?: CaseEventData<'RequestReceived'>['channel'];
   readonly applicant?: CaseEventData<'RequestReceived'>['applicant'];
+  readonly request?: CaseEventData<'RequestReceived'>['request'];
   readonly receivedOn?: IsoDate;
   readonly registrationNumber?: string;
   readonly accessCodeDigest?: string;
@@ -54,6 +55,8 @@ export interface CaseState {
   readonly appeals: readonly CaseEventData<'AppealOutcomeRecorded'>[];
   readonly rating?: CaseEventData<'ApplicantRatingRecorded'>;
   readonly closedOn?: IsoDate;
+  /** How the request ended, which the annual report counts (表三): a reply, a withdrawal, or a lapse (第30条; 109号). */
+  readonly closure?: 'replied' | 'withdrawn' | 'correction-lapsed' | 'fee-lapsed';
   readonly archivedOn?: IsoDate;
 }
 

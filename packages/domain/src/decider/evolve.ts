@@ -51,6 +51,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
         profileId: d.profileId,
         channel: d.channel,
         applicant: d.applicant,
+        request: d.request,
         receivedOn: d.receivedOn,
         clock: { profileId: d.profileId, receivedOn: d.receivedOn, countFrom: d.receivedOn, awaitingCorrection: false, pauses: [], extensions: [] },
       };
@@ -76,7 +77,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
       return { correction, corrected: true, clock: endPause(clock, 'correction', { to: event.data.receivedOn }) };
     }
     case 'CorrectionLapsed':
-      return stop(s, event.data.lapsedOn);
+      return { ...stop(s, event.data.lapsedOn), closure: 'correction-lapsed' };
     case 'ThirdPartyConsulted':
     case 'AgencyConsulted': {
       const profile = profileOf(s);
@@ -139,7 +140,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
     case 'FeePaid':
       return { fee: { ...s.fee!, paidOn: event.data.paidOn }, clock: endPause(clockOf(s), 'fee', { to: event.data.paidOn }) };
     case 'FeeLapsed':
-      return { ...stop(s, event.data.lapsedOn), clock: { ...endPause(clockOf(s), 'fee', { lapsedOn: event.data.lapsedOn }), stoppedOn: event.data.lapsedOn } };
+      return { ...stop(s, event.data.lapsedOn), closure: 'fee-lapsed', clock: { ...endPause(clockOf(s), 'fee', { lapsedOn: event.data.lapsedOn }), stoppedOn: event.data.lapsedOn } };
     case 'ExtensionApproved':
       return { clock: { ...clockOf(s), extensions: [...clockOf(s).extensions, { kind: event.data.kind, amount: event.data.amount, approvedOn: event.data.approvedOn }] } };
     case 'CaseReferred':
@@ -147,7 +148,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
     case 'CaseLinked':
       return { links: [...s.links, event.data] };
     case 'RequestWithdrawn':
-      return stop(s, event.data.withdrawnOn);
+      return { ...stop(s, event.data.withdrawnOn), closure: 'withdrawn' };
     case 'ReplySubmittedForReview':
       return { draft: { outcome: event.data.outcome, submittedBy: event.data.submittedBy } };
     case 'ReplyApproved':
@@ -155,7 +156,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
     case 'ReplyReturned':
       return { draft: undefined, approvedBy: undefined };
     case 'ReplyIssued':
-      return { reply: event.data, ...stop(s, event.data.givenOn) };
+      return { reply: event.data, ...stop(s, event.data.givenOn), closure: 'replied' };
     case 'CaseArchived':
       return { archivedOn: event.data.archivedOn };
     case 'AppealOutcomeRecorded':

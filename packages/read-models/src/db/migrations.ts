@@ -1,0 +1,119 @@
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+
+/** Every read-model migration, in order. Names sort; never edit a shipped one, add the next. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_read_models': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('cases')
+        .addColumn('case_id', 'text', (c) => c.primaryKey())
+        .addColumn('agency', 'text', (c) => c.notNull())
+        .addColumn('registration_number', 'text')
+        .addColumn('applicant_kind', 'text', (c) => c.notNull())
+        .addColumn('applicant_name', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('is_open', 'boolean', (c) => c.notNull())
+        .addColumn('assignee_id', 'text')
+        .addColumn('assignee_name', 'text')
+        .addColumn('received_on', 'date', (c) => c.notNull())
+        .addColumn('due_date', 'date')
+        .addColumn('period_ends_on', 'date')
+        .addColumn('provisional', 'boolean', (c) => c.notNull())
+        .addColumn('missing_years', 'text', (c) => c.notNull())
+        .addColumn('clock_status', 'text', (c) => c.notNull())
+        .addColumn('outcome_kind', 'text')
+        .addColumn('outcome_row', 'text')
+        .addColumn('replied_on', 'date')
+        .addColumn('on_time', 'boolean')
+        .addColumn('closed_on', 'date')
+        .addColumn('archived_on', 'date')
+        .addColumn('calendar_version', 'text', (c) => c.notNull())
+        .addColumn('profile_version', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('last_position', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('cases_agency_open_due').on('cases').columns(['agency', 'is_open', 'due_date']).execute();
+      await db.schema.createIndex('cases_assignee_open_due').on('cases').columns(['agency', 'assignee_id', 'is_open', 'due_date']).execute();
+      await db.schema.createIndex('cases_agency_registration').on('cases').columns(['agency', 'registration_number']).execute();
+      await db.schema.createIndex('cases_agency_received').on('cases').columns(['agency', 'received_on']).execute();
+
+      await db.schema
+        .createTable('public_status')
+        .addColumn('registration_number', 'text', (c) => c.primaryKey())
+        .addColumn('access_code_digest', 'text', (c) => c.notNull())
+        .addColumn('agency', 'text', (c) => c.notNull())
+        .addColumn('case_id', 'text', (c) => c.notNull().unique())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('received_on', 'date', (c) => c.notNull())
+        .addColumn('due_date', 'date')
+        .addColumn('replied_on', 'date')
+        .addColumn('outcome_kind', 'text')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+
+      let stats = db.schema.createTable('agency_stats').addColumn('agency', 'text', (c) => c.primaryKey());
+      for (const col of ['received', 'open_cases', 'replies', 'replies_on_time', 'withdrawn', 'abandoned', 'outcome_disclosed', 'outcome_partly_disclosed', 'outcome_withheld', 'outcome_cannot_provide', 'outcome_not_handled', 'outcome_other'])
+        stats = stats.addColumn(col, 'integer', (c) => c.notNull().defaultTo(0));
+      await stats.execute();
+
+      await db.schema
+        .createTable('annual_facts')
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('agency', 'text', (c) => c.notNull())
+        .addColumn('applicant_kind', 'text', (c) => c.notNull())
+        .addColumn('is_new', 'boolean', (c) => c.notNull())
+        .addColumn('carried_in', 'boolean', (c) => c.notNull())
+        .addColumn('outcome_row', 'text')
+        .addColumn('carried_forward', 'boolean', (c) => c.notNull())
+        .addPrimaryKeyConstraint('annual_facts_pk', ['case_id', 'year'])
+        .execute();
+      await db.schema.createIndex('annual_facts_agency_year').on('annual_facts').columns(['agency', 'year']).execute();
+
+      await db.schema
+        .createTable('projection_checkpoints')
+        .addColumn('projection', 'text', (c) => c.primaryKey())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('events', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('parked_events')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('projection', 'text', (c) => c.notNull())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('error', 'text', (c) => c.notNull())
+        .addColumn('parked_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+
+      await sql`CREATE VIEW work_queue AS
+        SELECT case_id, agency, assignee_id, registration_number, status, due_date, provisional, clock_status
+        FROM cases WHERE is_open`.execute(db);
+      await sql`CREATE VIEW deadlines AS
+        SELECT case_id, agency, due_date, provisional, clock_status
+        FROM cases WHERE is_open AND due_date IS NOT NULL`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`DROP VIEW IF EXISTS deadlines`.execute(db);
+      await sql`DROP VIEW IF EXISTS work_queue`.execute(db);
+      for (const t of ['parked_events', 'projection_checkpoints', 'annual_facts', 'agency_stats', 'public_status', 'cases']) await db.schema.dropTable(t).ifExists().execute();
+    },
+  },
+};
+
+/** Brings the read-model schema to the latest migration; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

@@ -1,0 +1,32 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.js';
+import { PGliteDialect } from './pgliteDialect.js';
+import type { ReadModelDatabase } from './schema.js';
+
+// PostgreSQL `date` columns come back as YYYY-MM-DD text, not Date objects at local midnight.
+pg.types.setTypeParser(1082, (v) => v);
+
+export interface ReadModelsOptions {
+  /** `postgres://…`; absent for embedded PGlite in `dataDir` (in memory without one). */
+  readonly url?: string;
+  readonly dataDir?: string;
+  readonly poolSize?: number;
+  /** Run migrations on open (default true). */
+  readonly migrate?: boolean;
+}
+
+/**
+ * Opens the read-model database (PostgreSQL or embedded PGlite) as a typed Kysely instance, migrated.
+ * @example const db = await openReadModels({ url: process.env.DATABASE_URL });
+ */
+export async function openReadModels(options: ReadModelsOptions = {}): Promise<Kysely<ReadModelDatabase>> {
+  const dialect =
+    options.url === undefined
+      ? new PGliteDialect(options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create())
+      : new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 }) });
+  const db = new Kysely<ReadModelDatabase>({ dialect });
+  if (options.migrate !== false) await migrateToLatest(db);
+  return db;
+}

@@ -1,0 +1,130 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Day = ColumnType<string, string, string>; // a `date`, read back as YYYY-MM-DD
+type Big = ColumnType<string, string | bigint, string | bigint>; // bigint positions travel as text
+type Stamp = ColumnType<string, string, string>;
+
+/** One row per case: what caseworkers list, filter and sort. */
+export interface CasesTable {
+  case_id: string;
+  agency: string;
+  registration_number: string | null;
+  applicant_kind: string;
+  applicant_name: string;
+  channel: string;
+  profile_id: string;
+  description: string;
+  status: string;
+  is_open: boolean;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  received_on: Day;
+  due_date: Day | null;
+  period_ends_on: Day | null;
+  provisional: boolean;
+  missing_years: string;
+  clock_status: string;
+  outcome_kind: string | null;
+  outcome_row: string | null;
+  replied_on: Day | null;
+  on_time: boolean | null;
+  closed_on: Day | null;
+  archived_on: Day | null;
+  calendar_version: string;
+  profile_version: string;
+  revision: number;
+  last_position: Big;
+  created_at: Stamp;
+  updated_at: Stamp;
+}
+
+/** What an applicant may see by registration number and access code: no names, no notes. */
+export interface PublicStatusTable {
+  registration_number: string;
+  access_code_digest: string;
+  agency: string;
+  case_id: string;
+  status: string;
+  received_on: Day;
+  due_date: Day | null;
+  replied_on: Day | null;
+  outcome_kind: string | null;
+  updated_at: Stamp;
+}
+
+/** Counters per agency; time-dependent figures (due this week, overdue) are computed from `cases` when asked. */
+export interface AgencyStatsTable {
+  agency: string;
+  received: number;
+  open_cases: number;
+  replies: number;
+  replies_on_time: number;
+  withdrawn: number;
+  abandoned: number;
+  outcome_disclosed: number;
+  outcome_partly_disclosed: number;
+  outcome_withheld: number;
+  outcome_cannot_provide: number;
+  outcome_not_handled: number;
+  outcome_other: number;
+}
+
+/** One row per case per calendar year it was open in: the base of the annual report's 表三. */
+export interface AnnualFactsTable {
+  case_id: string;
+  year: number;
+  agency: string;
+  applicant_kind: string;
+  is_new: boolean;
+  carried_in: boolean;
+  outcome_row: string | null;
+  carried_forward: boolean;
+}
+
+export interface ProjectionCheckpointsTable {
+  projection: string;
+  position: Big;
+  events: Big;
+  updated_at: Stamp;
+}
+
+export interface ParkedEventsTable {
+  id: Generated<number>;
+  projection: string;
+  position: Big;
+  case_id: string;
+  event_type: string;
+  error: string;
+  parked_at: Stamp;
+}
+
+/** The work queue and the deadline list are views over `cases`: other orderings of the same rows. */
+export interface WorkQueueView {
+  case_id: string;
+  agency: string;
+  assignee_id: string | null;
+  registration_number: string | null;
+  status: string;
+  due_date: Day | null;
+  provisional: boolean;
+  clock_status: string;
+}
+
+export interface DeadlinesView {
+  case_id: string;
+  agency: string;
+  due_date: Day;
+  provisional: boolean;
+  clock_status: string;
+}
+
+export interface ReadModelDatabase {
+  cases: CasesTable;
+  public_status: PublicStatusTable;
+  agency_stats: AgencyStatsTable;
+  annual_facts: AnnualFactsTable;
+  projection_checkpoints: ProjectionCheckpointsTable;
+  parked_events: ParkedEventsTable;
+  work_queue: WorkQueueView;
+  deadlines: DeadlinesView;
+}
