@@ -25,3 +25,19 @@ export function sqlErrorOf(e: unknown): { code?: string; constraint?: string; me
     message: typeof err?.message === 'string' ? err.message : String(e),
   };
 }
+
+/**
+ * A {@link SqlDatabase} that runs everything on one session — e.g. a transaction the caller holds
+ * open, so an append commits together with the caller's own writes (an outbox, a test holding a
+ * transaction open). Nested transactions run inline; LISTEN is not available.
+ * @example PostgresEventStore.attach(sqlDatabaseOnSession(pgSession(client)), { schema })
+ */
+export function sqlDatabaseOnSession(session: SqlSession): SqlDatabase {
+  return {
+    query: (sql, params) => session.query(sql, params),
+    execute: (script) => session.execute(script),
+    transaction: (fn) => fn(session),
+    listen: async () => async () => {},
+    close: async () => {},
+  };
+}

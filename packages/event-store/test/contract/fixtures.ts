@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, NewEvent, SqlDatabase, SqlSession } from '@disclosure/event-store';
+import type { EventStore, NewEvent } from '@disclosure/event-store';
 
 /** What the contract suite needs from one adapter under test. */
 export interface StoreFixture {
@@ -16,16 +16,6 @@ export interface StoreFixture {
   cleanup(): Promise<void>;
 }
 
-/** A SqlDatabase that runs everything on one session (e.g. inside a held-open transaction). */
-export function sessionDatabase(session: SqlSession): SqlDatabase {
-  return {
-    query: (sql, params) => session.query(sql, params),
-    execute: (script) => session.execute(script),
-    transaction: (fn) => fn(session),
-    listen: async () => async () => {},
-    close: async () => {},
-  };
-}
 
 /** A new event with a fresh id. */
 export function anEvent(type = 'ThingHappened', data: unknown = { n: 1 }, overrides: Partial<NewEvent> = {}): NewEvent {

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { pgliteSession, pgliteSqlDatabase, PostgresEventStore, type EventStore } from '@disclosure/event-store';
+import { pgliteSession, pgliteSqlDatabase, PostgresEventStore, sqlDatabaseOnSession, type EventStore } from '@disclosure/event-store';
 import { eventStoreContract } from '../contract/eventStoreContract.js';
-import { sessionDatabase, type StoreFixture } from '../contract/fixtures.js';
+import { type StoreFixture } from '../contract/fixtures.js';
 
 // PGlite runs the same PostgresEventStore and SQL as the server, in a data folder on disk.
 const dirs: string[] = [];
@@ -29,7 +29,7 @@ const fixture: StoreFixture = {
     let appended!: () => void;
     const started = new Promise<void>((r) => (appended = r));
     const done = db.transaction(async (tx) => {
-      const held = PostgresEventStore.attach(sessionDatabase(pgliteSession(tx)), { schema: 'disclosure' });
+      const held = PostgresEventStore.attach(sqlDatabaseOnSession(pgliteSession(tx)), { schema: 'disclosure' });
       await held.append(streamId, events, { expectedRevision: 'no_stream' });
       appended();
       await gate;

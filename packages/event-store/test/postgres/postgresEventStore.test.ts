@@ -1,8 +1,8 @@
 import t from 'tap';
 import pg from 'pg';
-import { pgDatabase, pgSession, PostgresEventStore, type EventStore } from '@disclosure/event-store';
+import { pgDatabase, pgSession, PostgresEventStore, sqlDatabaseOnSession, type EventStore } from '@disclosure/event-store';
 import { eventStoreContract } from '../contract/eventStoreContract.js';
-import { sessionDatabase, uniqueSchema, type StoreFixture } from '../contract/fixtures.js';
+import { uniqueSchema, type StoreFixture } from '../contract/fixtures.js';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schemas: string[] = [];
@@ -22,7 +22,7 @@ const fixture: StoreFixture = {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('BEGIN');
-    const held = PostgresEventStore.attach(sessionDatabase(pgSession(client)), { schema: schemaOf.get(store)! });
+    const held = PostgresEventStore.attach(sqlDatabaseOnSession(pgSession(client)), { schema: schemaOf.get(store)! });
     await held.append(streamId, events, { expectedRevision: 'no_stream' });
     let release!: () => void;
     const done = new Promise<void>((r) => (release = r));

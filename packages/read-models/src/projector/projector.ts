@@ -25,6 +25,8 @@ export interface ProjectorOptions {
   /** Events per transaction. */
   readonly batchSize?: number;
   readonly now?: () => Date;
+  /** Called inside each batch's transaction, after its rows and before its commit (instrumentation, fault tests). */
+  readonly beforeCommit?: () => Promise<void>;
 }
 
 /** What one step did. */
@@ -74,6 +76,7 @@ export class Projector {
   readonly #projections: readonly Projection[];
   readonly #batchSize: number;
   readonly #now: () => Date;
+  readonly #beforeCommit: (() => Promise<void>) | undefined;
   readonly #cache = new Map<string, CachedCase>();
 
   constructor(options: ProjectorOptions) {
@@ -83,6 +86,7 @@ export class Projector {
     this.#projections = options.projections ?? PROJECTIONS;
     this.#batchSize = options.batchSize ?? 2_000;
     this.#now = options.now ?? (() => new Date());
+    this.#beforeCommit = options.beforeCommit;
   }
 
   /** Each projection's checkpoint (START when it has none). */
@@ -114,6 +118,7 @@ export class Projector {
         for (const f of [...parked, ...failed]) await this.#park(trx, p.name, f);
       }
       await this.#saveCheckpoints(trx, active, end, events.length);
+      await this.#beforeCommit?.();
     });
     for (const [caseId, entry] of next) this.#remember(caseId, entry);
     return { events: events.length, caughtUp: false, position: end };
