@@ -106,7 +106,7 @@ t.test('consultation time is not counted (条例 第33条第3款, 第32条, 第3
     const { state } = given(
       ...registered('2025-09-26'),
       cmd('consultThirdParty', '2025-10-15', { consultationId: 'c1', party: '某公司', question: '意见' }),
-      cmd('consultAgency', '2025-10-20', { consultationId: 'a1', agency: '市财政局', question: '会商' }),
+      cmd('consultAgency', '2025-10-20', { consultationId: 'a1', agency: '市财政局', basis: 'other', question: '会商' }),
       cmd('recordConsultationAnswer', '2025-10-22', { consultationId: 'c1', opinion: 'consent', summary: '同意' }),
       cmd('recordConsultationAnswer', '2025-10-24', { consultationId: 'a1', opinion: 'consent', summary: '同意' }),
     );

@@ -58,7 +58,7 @@ t.test('correction (条例 第30条)', async (t) => {
 
 t.test('consultations', async (t) => {
   const consulted = given(receive(R), register(R), cmd('consultThirdParty', '2025-10-15', { consultationId: 'c1', party: '某公司', question: '意见' }));
-  t.match(when(consulted.state, cmd('consultAgency', '2025-10-15', { consultationId: 'c1', agency: '某局', question: '意见' })), { code: 'unknown-reference', problem: 'duplicate' });
+  t.match(when(consulted.state, cmd('consultAgency', '2025-10-15', { consultationId: 'c1', agency: '某局', basis: 'other', question: '意见' })), { code: 'unknown-reference', problem: 'duplicate' });
   t.match(when(consulted.state, cmd('recordConsultationAnswer', '2025-10-16', { consultationId: 'nope', opinion: 'consent', summary: '同意' })), { code: 'unknown-reference', problem: 'not-found' });
   t.match(when(consulted.state, cmd('recordConsultationAnswer', '2025-10-16', { consultationId: 'c1', answeredOn: '2025-10-17', opinion: 'consent', summary: '同意' })), { code: 'date-in-future' });
 });
