@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlSession } from '../postgres/sqlClient.js';
 
@@ -23,6 +24,7 @@ export function pgliteSession(db: Queryable): SqlSession {
  * @example const db = await pgliteDatabase('./data/events');
  */
 export async function pgliteDatabase(dataDir?: string): Promise<SqlDatabase> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true }); // a fresh machine has no data folder yet
   return pgliteSqlDatabase(dataDir ? await PGlite.create(dataDir) : await PGlite.create());
 }
 

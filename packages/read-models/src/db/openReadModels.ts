@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -22,6 +23,7 @@ export interface ReadModelsOptions {
  * @example const db = await openReadModels({ url: process.env.DATABASE_URL });
  */
 export async function openReadModels(options: ReadModelsOptions = {}): Promise<Kysely<ReadModelDatabase>> {
+  if (options.url === undefined && options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const dialect =
     options.url === undefined
       ? new PGliteDialect(options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create())

@@ -152,7 +152,7 @@ export class Projector {
     const rows = await this.#db.selectFrom('projection_checkpoints').selectAll().execute();
     const parkedRows = await this.#db.selectFrom('parked_events').selectAll().orderBy('id').execute();
     const cps = await this.checkpoints();
-    const lo = [...cps.values()].reduce((a, b) => (b < a ? b : a), START);
+    const lo = [...cps.values()].reduce((a, b) => (b < a ? b : a));
     const behind = await this.#store.readAll({ ...(lo === START ? {} : { fromPosition: lo }), limit: 10_000 });
     const oldest = behind[0]?.metadata.recordedAt;
     return {

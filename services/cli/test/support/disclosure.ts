@@ -12,9 +12,12 @@ export interface Run {
 }
 
 /** Runs `disclosure …args` as a separate node process, with `stdin` piped in (or nothing, then closed). */
-export function disclosure(args: readonly string[], stdin = ''): Promise<Run> {
+export function disclosure(args: readonly string[], stdin = '', extraEnv: Record<string, string> = {}): Promise<Run> {
   // tap hands its own loaders to children through NODE_OPTIONS; the command must start as a user starts it.
-  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+  const env: NodeJS.ProcessEnv = { ...inherited };
+  for (const [k, v] of Object.entries(extraEnv)) if (v === '') delete env[k];
+  else env[k] = v;
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
