@@ -6,7 +6,63 @@ import type { IsoDate } from '@disclosure/calendar';
  * @example localDate('2025-09-26T17:30:00Z', 'Asia/Shanghai') // '2025-09-27'
  */
 export function localDate(at: string, timeZone: string): IsoDate {
+  return fastLocalDate(at, timeZone) ?? luxonLocalDate(at, timeZone);
+}
+
+/** The reference answer (luxon): any ISO form luxon reads, any zone it knows. */
+function luxonLocalDate(at: string, timeZone: string): IsoDate {
   const dt = DateTime.fromISO(at, { setZone: true });
   if (!dt.isValid) throw new RangeError(`not an ISO instant: ${at}`);
   return dt.setZone(timeZone).toISODate()!;
+}
+
+// The hot path (every command decided, every case projected) for the form instants are stored in:
+// YYYY-MM-DDTHH:MM[:SS[.fff]] with Z or ±HH:MM, years 1000–9999, in an IANA zone. It reads the
+// same date luxon does (luxon asks the same Intl zone data) at a fraction of the cost; anything
+// else (other ISO forms, out-of-range fields luxon refuses, hour 24, zones luxon handles itself
+// such as `utc+8` or `local`) goes to luxon. test/time/localDate.test.ts holds them to the same answers.
+const INSTANT = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d{1,9})?)?(?:Z|([+-])(\d\d):(\d\d))$/;
+const US_DATE = /^(\d\d)\/(\d\d)\/(\d{4})$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const formats = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat | null {
+  let f = formats.get(timeZone);
+  if (f !== undefined) return f;
+  const lowered = timeZone.toLowerCase();
+  f = null;
+  // luxon's own zones (default, local, system, utc, gmt, utc±h[:mm]) stay with luxon
+  if (!/^(default|local|system|utc|gmt)$/.test(lowered) && !/^utc(?:[+-]\d{1,2}(?::\d{2})?)?$/.test(lowered))
+    try {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      f = null; // an unknown zone: luxon decides what that means
+    }
+  formats.set(timeZone, f);
+  return f;
+}
+
+function fastLocalDate(at: string, timeZone: string): IsoDate | undefined {
+  const m = INSTANT.exec(at);
+  if (!m) return undefined;
+  const year = +m[1]!;
+  const month = +m[2]!;
+  const day = +m[3]!;
+  const hour = +m[4]!;
+  const minute = +m[5]!;
+  const second = m[6] === undefined ? 0 : +m[6];
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return undefined;
+  let offset = 0;
+  if (m[7] !== undefined) {
+    const oh = +m[8]!;
+    const om = +m[9]!;
+    if (oh > 23 || om > 59) return undefined;
+    offset = (m[7] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const format = formatFor(timeZone);
+  if (format === null) return undefined;
+  const local = US_DATE.exec(format.format(Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000));
+  if (!local || local[3]! < '1000') return undefined;
+  return `${local[3]}-${local[1]}-${local[2]}`;
 }

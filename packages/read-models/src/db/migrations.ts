@@ -108,6 +108,32 @@ export const MIGRATIONS: Record<string, Migration> = {
       for (const t of ['parked_events', 'projection_checkpoints', 'annual_facts', 'agency_stats', 'public_status', 'cases']) await db.schema.dropTable(t).ifExists().execute();
     },
   },
+  '0002_api_state': {
+    // Not projections: state the API keeps beside the read models (same database, same migrations).
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('registration_sequences')
+        .addColumn('agency', 'text', (c) => c.notNull())
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('last', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('registration_sequences_pk', ['agency', 'year'])
+        .execute();
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('agency', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer', (c) => c.notNull())
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['agency', 'key'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('idempotency_keys').ifExists().execute();
+      await db.schema.dropTable('registration_sequences').ifExists().execute();
+    },
+  },
 };
 
 /** Brings the read-model schema to the latest migration; throws with the failing migration's error. */

@@ -26,7 +26,7 @@ export async function openReadModels(options: ReadModelsOptions = {}): Promise<K
   if (options.url === undefined && options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const dialect =
     options.url === undefined
-      ? new PGliteDialect(options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create())
+      ? new PGliteDialect(await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), parsers: { 1082: (v: string) => v } }))
       : new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 }) });
   const db = new Kysely<ReadModelDatabase>({ dialect });
   if (options.migrate !== false) await migrateToLatest(db);

@@ -118,7 +118,26 @@ export interface DeadlinesView {
   clock_status: string;
 }
 
+/** The next registration number per agency and year (`{agency}-{year}-{seq}`). */
+export interface RegistrationSequencesTable {
+  agency: string;
+  year: number;
+  last: number;
+}
+
+/** The first answer to a POST with an Idempotency-Key, replayed to retries. */
+export interface IdempotencyKeysTable {
+  agency: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: Stamp;
+}
+
 export interface ReadModelDatabase {
+  registration_sequences: RegistrationSequencesTable;
+  idempotency_keys: IdempotencyKeysTable;
   cases: CasesTable;
   public_status: PublicStatusTable;
   agency_stats: AgencyStatsTable;

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { CalendarRegistry } from '@disclosure/calendar';
+import { EventStoreUnavailable, type EventStore } from '@disclosure/event-store';
+import type { ReadModelDatabase } from '@disclosure/read-models';
+import type { AgencyDirectory } from './agencies/agencyDirectory.js';
+import { actingRole, rolesFor, type RouteAccess } from './auth/access.js';
+import type { Principal, TokenVerifier } from './auth/principal.js';
+import { CaseService } from './commands/caseService.js';
+import { HttpProblem, PROBLEM_BASE, PROBLEMS } from './http/problems.js';
+import { Metrics } from './http/metrics.js';
+import { caseRoutes } from './routes/cases.js';
+import { operationsRoutes } from './routes/operations.js';
+import { publicRoutes } from './routes/public.js';
+
+/** Everything the API needs, built by the composition root (`start.ts`) or a test. */
+export interface ApiDependencies {
+  readonly store: EventStore;
+  readonly db: Kysely<ReadModelDatabase>;
+  readonly calendars: CalendarRegistry;
+  readonly agencies: AgencyDirectory;
+  readonly verifyToken: TokenVerifier;
+  /** The server's clock: a command's `at`. */
+  readonly now?: () => Date;
+  /** pino options, or false for no logs. A stream lets tests capture them. */
+  readonly logger?: boolean | Record<string, unknown>;
+  /** Requests per minute per client on the public, unauthenticated routes. */
+  readonly publicRateLimit?: number;
+  /** Called by the worker loop so /metrics and /health can report it. */
+  readonly projectorLag?: () => Promise<{ events: number; seconds: number }>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    role?: string;
+  }
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+/** Applicant personal data never reaches a log line (DESIGN.md § HTTP conventions). */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  '*.applicant.name',
+  '*.applicant.idNumber',
+  '*.applicant.phone',
+  '*.applicant.email',
+  '*.applicant.address',
+  '*.applicant.contactPerson',
+  'applicant.name',
+  'applicant.idNumber',
+  'applicant.phone',
+  'applicant.email',
+  'applicant.address',
+  'applicant.contactPerson',
+  '*.accessCode',
+];
+
+/**
+ * Builds the API. Routes are plugins per resource; one hook enforces the role × route table; one
+ * error handler turns every failure into an RFC 9457 problem with a stable type.
+ * @example const app = await buildApp(deps); const res = await app.inject({ method: 'GET', url: '/health/live' });
+ */
+export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(typeof deps.logger === 'object' ? deps.logger : {}) },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const metrics = new Metrics(deps);
+  const cases = new CaseService(deps.store, deps.calendars);
+  const now = deps.now ?? (() => new Date());
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Disclosure Engine API', version: '0.1.0', description: 'Government information disclosure requests (政府信息依申请公开) and other FOI laws: cases, deadlines, decisions.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, { global: false });
+
+  app.addHook('onRequest', async (req) => {
+    (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
+    const access = req.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+    const header = req.headers.authorization;
+    const token = typeof header === 'string' && /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(header) ? header.slice(7) : undefined;
+    if (!token) throw new HttpProblem('unauthorized', 'send Authorization: Bearer <token>');
+    try {
+      req.principal = await deps.verifyToken(token);
+    } catch {
+      throw new HttpProblem('unauthorized', 'the token is not valid (signature, expiry or claims)');
+    }
+    const role = actingRole(req.principal.roles, access);
+    if (!role) throw new HttpProblem('forbidden', `this needs one of the roles ${rolesFor(access).join(', ')}`);
+    req.role = role;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, (req as FastifyRequest & { startedAt?: bigint }).startedAt);
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) req.log.error({ err: error }, 'request failed');
+    void reply.code(problem.status).type('application/problem+json').send(problem.toProblem(req.url));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).type('application/problem+json').send(new HttpProblem('not-found', `no route ${req.method} ${req.url.split('?')[0]}`).toProblem(req.url));
+  });
+
+  await app.register(caseRoutes, { deps, cases, now });
+  await app.register(publicRoutes, { deps, cases, now });
+  await app.register(operationsRoutes, { deps, metrics });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+/** Every failure as a problem: ours, the domain's, fastify's (body, media type, validation), the stores'. */
+function toProblem(error: FastifyError): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (hasZodFastifySchemaValidationErrors(error))
+    return new HttpProblem('validation-failed', 'some fields are not valid', {
+      fields: error.validation.map((v) => ({ path: `${error.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`, message: v.message })),
+    });
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new HttpProblem('unsupported-media-type', error.message);
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new HttpProblem('payload-too-large', error.message);
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && error.statusCode === 400))
+    return new HttpProblem('malformed-json', 'the body is not valid JSON');
+  if (error.statusCode === 429) return new HttpProblem('rate-limited', error.message);
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return new HttpProblem('validation-failed', error.message);
+  if (error instanceof EventStoreUnavailable || isConnectionError(error)) return new HttpProblem('store-unavailable', 'a store is not reachable; retry shortly');
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return new HttpProblem('validation-failed', error.message);
+  return new HttpProblem('internal', 'the request failed; it has been logged');
+}
+
+function isConnectionError(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown };
+  return (typeof err.code === 'string' && /^(ECONNREFUSED|ECONNRESET|57P0|08)/.test(err.code)) || (typeof err.message === 'string' && /Connection terminated|connect ECONNREFUSED/.test(err.message));
+}
+
+export { PROBLEM_BASE, PROBLEMS };

@@ -1,0 +1,82 @@
+import type { DomainError } from '@disclosure/domain';
+
+/** The base of every problem `type` URI. Stable: clients branch on these. */
+export const PROBLEM_BASE = 'https://disclosure-engine.dev/problems/';
+
+interface ProblemKind {
+  readonly status: number;
+  readonly title: string;
+}
+
+/**
+ * The one error catalogue of the API (RFC 9457 problem types). A code here never changes meaning;
+ * a new error kind gets a new code. Domain refusals keep the domain's own codes.
+ */
+export const PROBLEMS = {
+  'validation-failed': { status: 400, title: 'The request does not match its schema' },
+  'malformed-json': { status: 400, title: 'The body is not valid JSON' },
+  'unauthorized': { status: 401, title: 'A valid bearer token is required' },
+  'forbidden': { status: 403, title: 'Your role may not do this' },
+  'not-found': { status: 404, title: 'No such resource' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'payload-too-large': { status: 413, title: 'The body is too large' },
+  'unsupported-media-type': { status: 415, title: 'Send application/json' },
+  'precondition-failed': { status: 412, title: 'The case changed since you read it (If-Match does not match its ETag)' },
+  'concurrent-update': { status: 409, title: 'Someone else changed the case at the same time; read it again and retry' },
+  'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for a different request' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  'store-unavailable': { status: 503, title: 'A store is unavailable; retry shortly' },
+  'internal': { status: 500, title: 'Internal error' },
+  // domain refusals (packages/domain/src/decider/errors.ts)
+  'command-not-allowed': { status: 409, title: 'The workflow does not allow this command in the case’s current state' },
+  'wrong-agency': { status: 404, title: 'No such resource' },
+  'receipt-evidence-missing': { status: 422, title: 'The channel’s receipt rule needs a date the request does not give (条例 第31条)' },
+  'date-in-future': { status: 422, title: 'A reported date is after today' },
+  'date-out-of-order': { status: 422, title: 'A reported date is before the step it answers' },
+  'correction-window-closed': { status: 422, title: 'A correction notice must go out within 7 working days of receipt (条例 第30条)' },
+  'period-still-running': { status: 422, title: 'The period has not run out yet' },
+  'extension-refused': { status: 422, title: 'The extension is not available (条例 第33条第2款)' },
+  'approval-required': { status: 403, title: 'Only the head of the OGI office (supervisor) may approve this' },
+  'unknown-reference': { status: 422, title: 'No such consultation or instruction, or it is already closed' },
+  'self-review-not-allowed': { status: 403, title: 'A draft needs a reviewer other than its author' },
+  'outcome-not-applicable': { status: 422, title: 'The outcome does not fit this case' },
+  'invalid-value': { status: 422, title: 'A value is not acceptable for this case' },
+} as const satisfies Record<string, ProblemKind>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly instance?: string;
+  readonly [extension: string]: unknown;
+}
+
+/** An error that the API answers with a problem document. */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(readonly code: ProblemCode, detail?: string, readonly extensions: Readonly<Record<string, unknown>> = {}) {
+    super(detail ?? PROBLEMS[code].title);
+  }
+  get status(): number {
+    return PROBLEMS[this.code].status;
+  }
+  toProblem(instance?: string): Problem {
+    return { type: PROBLEM_BASE + this.code, title: PROBLEMS[this.code].title, status: this.status, detail: this.message, ...(instance ? { instance } : {}), ...this.extensions };
+  }
+}
+
+/**
+ * A domain refusal as a problem: its code becomes the type, its fields (state, allowed commands,
+ * dates…) the extensions a client acts on. Another agency's case is "not found", never "forbidden".
+ * @example fromDomainError(new CommandNotAllowed('replied', 'approveReply', ['archiveCase']))
+ */
+export function fromDomainError(error: DomainError): HttpProblem {
+  if (error.code === 'wrong-agency') return new HttpProblem('not-found', 'no such case');
+  const code = (error.code in PROBLEMS ? error.code : 'invalid-value') as ProblemCode;
+  const { message: _m, name: _n, stack: _s, code: _c, ...fields } = error as unknown as Record<string, unknown>;
+  return new HttpProblem(code, error.message, fields);
+}

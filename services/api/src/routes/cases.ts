@@ -1,0 +1,278 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { addCalendarDays, canonicalJson, isIsoDate } from '@disclosure/calendar';
+import { allowedCommands, commandDataSchema, deadlineOf, localDate, type CaseCommand, type CaseCommandType } from '@disclosure/domain';
+import type { ApiDependencies } from '../app.js';
+import type { RouteAccess } from '../auth/access.js';
+import { CaseService, uuidV5, type LoadedCase } from '../commands/caseService.js';
+import { etagOf, ifMatchRevision } from '../http/conditional.js';
+import { HttpProblem } from '../http/problems.js';
+
+export interface CaseRouteOptions {
+  readonly deps: ApiDependencies;
+  readonly cases: CaseService;
+  readonly now: () => Date;
+}
+
+/** The URL segment of each workflow command: `POST /v1/cases/{caseId}/{segment}`. */
+export const COMMAND_ROUTES: Readonly<Record<Exclude<CaseCommandType, 'receiveRequest'>, string>> = {
+  registerRequest: 'register',
+  assignCase: 'assign',
+  requestCorrection: 'request-correction',
+  receiveCorrection: 'receive-correction',
+  lapseCorrection: 'lapse-correction',
+  consultThirdParty: 'consult-third-party',
+  consultAgency: 'consult-agency',
+  recordConsultationAnswer: 'record-consultation-answer',
+  lapseConsultation: 'lapse-consultation',
+  issueFeeNotice: 'issue-fee-notice',
+  recordFeePayment: 'record-fee-payment',
+  lapseFee: 'lapse-fee',
+  approveExtension: 'approve-extension',
+  referCase: 'refer',
+  linkCase: 'link',
+  withdrawRequest: 'withdraw',
+  submitForReview: 'submit-for-review',
+  approveReply: 'approve-reply',
+  returnReply: 'return-reply',
+  issueReply: 'reply',
+  archiveCase: 'archive',
+  recordAppealOutcome: 'record-appeal-outcome',
+  recordApplicantRating: 'record-rating',
+  instructSupervision: 'instruct-supervision',
+  answerSupervision: 'answer-supervision',
+  overrideDeadline: 'override-deadline',
+};
+
+const caseParams = z.object({ caseId: z.uuid({ error: 'a case id is a uuid' }) }).strict();
+const createBody = commandDataSchema('receiveRequest').omit({ jurisdiction: true });
+const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, { error: 'an Idempotency-Key is 1–200 visible ASCII characters' });
+const day = z.string().refine(isIsoDate, { error: 'expected a date YYYY-MM-DD' });
+const listQuery = z
+  .object({
+    state: z.string().regex(/^[a-zA-Z]{1,40}$/).optional(),
+    assignee: z.string().min(1).max(128).optional(),
+    dueBefore: day.optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    provisional: z.enum(['true', 'false']).optional(),
+    q: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(400).optional(),
+  })
+  .strict();
+
+/** The access code an applicant uses with the registration number (可查询、可跟踪): 10 characters, no look-alikes. */
+export function newAccessCode(): string {
+  const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+  return [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+export const accessCodeDigest = (code: string) => createHash('sha256').update(code.toUpperCase()).digest('hex');
+
+/** Case routes: create, list, read, deadline, and one route per workflow command. */
+export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, { deps, cases, now }) => {
+  const today = (agency: string) => localDate(now().toISOString(), deps.agencies.timeZone(agency));
+  const present = (loaded: LoadedCase, agency: string) => caseResponse(loaded, deps, today(agency));
+  const correlationOf = (headers: Record<string, unknown>, fallback: string) => {
+    const c = headers['x-correlation-id'];
+    return typeof c === 'string' && /^[\w.-]{1,64}$/.test(c) ? c : fallback;
+  };
+
+  app.post(
+    '/v1/cases',
+    { schema: { body: createBody, headers: z.object({ 'idempotency-key': idempotencyKey.optional() }).passthrough(), tags: ['cases'], summary: 'Receive a request (接收)' }, config: { access: 'cases.create' } },
+    async (req, reply) => {
+      const p = req.principal!;
+      const agency = deps.agencies.get(p.agency);
+      if (!agency) throw new HttpProblem('forbidden', `agency ${p.agency} is not served here`);
+      const key = req.headers['idempotency-key'] as string | undefined;
+      const requestHash = createHash('sha256').update(canonicalJson(req.body)).digest('hex');
+      if (key) {
+        const seen = await deps.db.selectFrom('idempotency_keys').selectAll().where('agency', '=', p.agency).where('key', '=', key).executeTakeFirst();
+        if (seen) {
+          if (seen.request_hash !== requestHash) throw new HttpProblem('idempotency-key-reused', 'this Idempotency-Key came with a different body');
+          const body = JSON.parse(seen.response) as { caseId: string; revision: number };
+          return reply.code(seen.status_code).header('Location', `/v1/cases/${body.caseId}`).header('ETag', etagOf(body.revision)).header('Idempotent-Replayed', 'true').send(body);
+        }
+      }
+      const caseId = key ? uuidV5(`${p.agency}/cases/${key}`) : crypto.randomUUID();
+      let loaded: LoadedCase;
+      try {
+        const command = { type: 'receiveRequest', caseId, at: now().toISOString(), actor: actorOf(req), data: { ...req.body, jurisdiction: agency.jurisdiction } } as CaseCommand;
+        loaded = await cases.execute(command, { role: req.role!, correlationId: correlationOf(req.headers, req.id), ...(key ? { eventId: (i: number) => uuidV5(`${caseId}/${i}`) } : {}) });
+      } catch (e) {
+        // the same key raced in from two requests: the first created the case, this one answers with it
+        if (!(key && e instanceof HttpProblem && (e.code === 'command-not-allowed' || e.code === 'concurrent-update'))) throw e;
+        loaded = await cases.load(caseId, p.agency);
+      }
+      const body = present(loaded, p.agency);
+      if (key)
+        await deps.db
+          .insertInto('idempotency_keys')
+          .values({ agency: p.agency, key, request_hash: requestHash, status_code: 201, response: JSON.stringify(body), created_at: now().toISOString() })
+          .onConflict((oc) => oc.columns(['agency', 'key']).doNothing())
+          .execute();
+      return reply.code(201).header('Location', `/v1/cases/${caseId}`).header('ETag', etagOf(loaded.revision)).send(body);
+    },
+  );
+
+  app.get('/v1/cases', { schema: { querystring: listQuery, tags: ['cases'], summary: 'List cases (filters, cursor pagination)' }, config: { access: 'cases.list' } }, async (req) => {
+    const p = req.principal!;
+    const q = req.query;
+    const t = today(p.agency);
+    let query = deps.db.selectFrom('cases').selectAll().where('agency', '=', p.agency);
+    if (q.state) query = query.where('status', '=', q.state);
+    if (q.assignee) query = query.where('assignee_id', '=', q.assignee);
+    if (q.dueBefore) query = query.where('due_date', '<', q.dueBefore);
+    if (q.overdue === 'true') query = query.where('is_open', '=', true).where('due_date', '<', t);
+    if (q.overdue === 'false') query = query.where((eb) => eb.or([eb('due_date', '>=', t), eb('due_date', 'is', null), eb('is_open', '=', false)]));
+    if (q.provisional) query = query.where('provisional', '=', q.provisional === 'true');
+    if (q.q) {
+      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) => eb.or([eb('registration_number', 'ilike', like), eb('description', 'ilike', like), eb('applicant_name', 'ilike', like)]));
+    }
+    const dueKey = sql<string>`coalesce(due_date, '9999-12-31'::date)`;
+    if (q.cursor) {
+      const [due, id] = decodeCursor(q.cursor);
+      query = query.where(sql<boolean>`(${dueKey}, case_id) > (${due}::date, ${id})`);
+    }
+    const rows = await query.orderBy(dueKey).orderBy('case_id').limit(q.limit + 1).execute();
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => listItem(r, t)),
+      nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify([last.due_date ?? '9999-12-31', last.case_id])).toString('base64url') : null,
+    };
+  });
+
+  app.get('/v1/cases/:caseId', { schema: { params: caseParams, tags: ['cases'], summary: 'A case as its stream says now (ETag = revision)' }, config: { access: 'cases.get' } }, async (req, reply) => {
+    const loaded = await cases.load(req.params.caseId, req.principal!.agency);
+    return reply.header('ETag', etagOf(loaded.revision)).send(present(loaded, req.principal!.agency));
+  });
+
+  app.get('/v1/cases/:caseId/deadline', { schema: { params: caseParams, tags: ['cases'], summary: 'The due date, explained day by day' }, config: { access: 'cases.deadline' } }, async (req, reply) => {
+    const loaded = await cases.load(req.params.caseId, req.principal!.agency);
+    const d = deadlineOf(loaded.state, { calendars: deps.calendars }, { asOf: today(req.principal!.agency), explain: true });
+    return reply.header('ETag', etagOf(loaded.revision)).send(d);
+  });
+
+  for (const [type, segment] of Object.entries(COMMAND_ROUTES) as [Exclude<CaseCommandType, 'receiveRequest'>, string][]) {
+    const body = type === 'registerRequest' ? z.object({}).strict() : commandDataSchema(type);
+    app.post(
+      `/v1/cases/:caseId/${segment}`,
+      { schema: { params: caseParams, body, tags: ['commands'], summary: type }, config: { access: `command.${type}` as RouteAccess } },
+      async (req, reply) => {
+        const p = req.principal!;
+        const ifMatch = ifMatchRevision(req.headers['if-match']);
+        let data: unknown = req.body;
+        let accessCode: string | undefined;
+        if (type === 'registerRequest') {
+          const year = Number(today(p.agency).slice(0, 4));
+          const seq = await sql<{ last: number }>`INSERT INTO registration_sequences (agency, year, last) VALUES (${p.agency}, ${year}, 1)
+            ON CONFLICT (agency, year) DO UPDATE SET last = registration_sequences.last + 1 RETURNING last`.execute(deps.db);
+          accessCode = newAccessCode();
+          data = { registrationNumber: `${p.agency}-${year}-${seq.rows[0]!.last}`, accessCodeDigest: accessCodeDigest(accessCode) };
+        }
+        const command = { type, caseId: req.params.caseId, at: now().toISOString(), actor: actorOf(req), data } as CaseCommand;
+        const result = await cases.execute(command, { role: req.role!, correlationId: correlationOf(req.headers, req.id), ...(ifMatch === undefined ? {} : { ifMatch }) });
+        return reply.header('ETag', etagOf(result.revision)).send({ ...present(result, p.agency), ...(accessCode ? { accessCode } : {}) });
+      },
+    );
+  }
+
+  app.get('/v1/queue', { schema: { tags: ['cases'], summary: 'My open cases, due soonest first' }, config: { access: 'queue' } }, async (req) => {
+    const p = req.principal!;
+    const t = today(p.agency);
+    const rows = await deps.db.selectFrom('work_queue').selectAll().where('agency', '=', p.agency).where('assignee_id', '=', p.sub).orderBy(sql`coalesce(due_date, '9999-12-31'::date)`).orderBy('case_id').limit(500).execute();
+    return { items: rows.map((r) => ({ caseId: r.case_id, registrationNumber: r.registration_number, status: r.status, dueDate: r.due_date, provisional: r.provisional, clockStatus: r.clock_status, overdue: r.due_date !== null && r.due_date < t })) };
+  });
+
+  app.get('/v1/agency/stats', { schema: { tags: ['cases'], summary: 'Open, due this week, overdue, on-time rate, replies by outcome' }, config: { access: 'agency.stats' } }, async (req) => {
+    const p = req.principal!;
+    const t = today(p.agency);
+    const counters = await deps.db.selectFrom('agency_stats').selectAll().where('agency', '=', p.agency).executeTakeFirst();
+    const open = await deps.db
+      .selectFrom('cases')
+      .select([sql<string>`count(*) filter (where due_date < ${t})`.as('overdue'), sql<string>`count(*) filter (where due_date >= ${t} and due_date < ${addCalendarDays(t, 7)})`.as('due_this_week')])
+      .where('agency', '=', p.agency)
+      .where('is_open', '=', true)
+      .executeTakeFirstOrThrow();
+    const c = counters ?? { received: 0, open_cases: 0, replies: 0, replies_on_time: 0, withdrawn: 0, abandoned: 0, outcome_disclosed: 0, outcome_partly_disclosed: 0, outcome_withheld: 0, outcome_cannot_provide: 0, outcome_not_handled: 0, outcome_other: 0 };
+    return {
+      agency: p.agency,
+      asOf: t,
+      received: c.received,
+      open: c.open_cases,
+      dueThisWeek: Number(open.due_this_week),
+      overdue: Number(open.overdue),
+      replies: c.replies,
+      onTimeRate: c.replies ? c.replies_on_time / c.replies : null, // 受理一件按时答复一件
+      withdrawn: c.withdrawn,
+      abandoned: c.abandoned,
+      repliesByOutcome: { disclosed: c.outcome_disclosed, partlyDisclosed: c.outcome_partly_disclosed, withheld: c.outcome_withheld, cannotProvide: c.outcome_cannot_provide, notHandled: c.outcome_not_handled, other: c.outcome_other },
+    };
+  });
+};
+
+function actorOf(req: { principal?: { sub: string; agency: string; name?: string }; role?: string }) {
+  const p = req.principal!;
+  return { id: p.sub, agency: p.agency, role: req.role!, ...(p.name ? { name: p.name } : {}) };
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && isIsoDate(v[0]) && typeof v[1] === 'string' && v[1].length <= 128) return [v[0], v[1]];
+  } catch {
+    /* fall through */
+  }
+  throw new HttpProblem('validation-failed', 'the cursor is not one this API gave', { fields: [{ path: 'query.cursor', message: 'not a valid cursor' }] });
+}
+
+/** A case as the API shows it to its agency's staff. */
+export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'calendars'>, today: string) {
+  const s = loaded.state;
+  const d = deadlineOf(s, { calendars: deps.calendars }, { asOf: today });
+  return {
+    caseId: s.caseId!,
+    agency: s.agency!,
+    registrationNumber: s.registrationNumber ?? null,
+    status: s.status,
+    channel: s.channel!,
+    receivedOn: s.receivedOn!,
+    applicant: s.applicant!,
+    request: s.request!,
+    assignee: s.assignee ?? null,
+    deadline: { dueDate: d.dueDate, periodEndsOn: d.periodEndsOn, status: d.status, provisional: d.provisional, missingYears: d.missingYears, overridden: d.overridden, pausedDays: d.pausedDays, extension: d.extension, overdue: s.closedOn === undefined && d.dueDate !== null && d.dueDate < today },
+    consultations: s.consultations,
+    fee: s.fee ?? null,
+    draft: s.draft ?? null,
+    reply: s.reply ?? null,
+    closure: s.closure ?? null,
+    closedOn: s.closedOn ?? null,
+    archivedOn: s.archivedOn ?? null,
+    appeals: s.appeals,
+    rating: s.rating ?? null,
+    links: s.links,
+    instructions: s.instructions,
+    revision: loaded.revision,
+    allowedCommands: allowedCommands(s).flatMap((c) => (c === 'receiveRequest' ? [] : [COMMAND_ROUTES[c]])),
+  };
+}
+
+function listItem(r: { case_id: string; registration_number: string | null; status: string; assignee_id: string | null; received_on: string; due_date: string | null; provisional: boolean; clock_status: string; is_open: boolean; outcome_kind: string | null; applicant_kind: string }, today: string) {
+  return {
+    caseId: r.case_id,
+    registrationNumber: r.registration_number,
+    status: r.status,
+    assignee: r.assignee_id,
+    receivedOn: r.received_on,
+    dueDate: r.due_date,
+    provisional: r.provisional,
+    clockStatus: r.clock_status,
+    overdue: r.is_open && r.due_date !== null && r.due_date < today,
+    outcome: r.outcome_kind,
+    applicantKind: r.applicant_kind,
+  };
+}

@@ -1,0 +1,79 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { builtinCalendars } from '@disclosure/calendar';
+import type { Role } from '@disclosure/domain';
+import { pgliteDatabase, PostgresEventStore, type EventStore } from '@disclosure/event-store';
+import { openReadModels, Projector, type ReadModelDatabase } from '@disclosure/read-models';
+import { AgencyDirectory, buildApp, DEMO_AGENCY, issueToken, tokenVerifier } from '@disclosure/api';
+
+export const SECRET = 'test-secret-test-secret-test-secret';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly store: EventStore;
+  readonly db: Kysely<ReadModelDatabase>;
+  /** Every log line the app wrote. */
+  readonly logs: string[];
+  /** Sets the server's clock (a command's `at`). */
+  setNow(iso: string): void;
+  token(role: Role, sub?: string, agency?: string): Promise<string>;
+  /** Brings the read models up to date. */
+  project(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An API on embedded stores (PGlite in memory), with a clock the test sets and captured logs. */
+export async function testApp(options: { publicRateLimit?: number } = {}): Promise<TestApp> {
+  const store = await PostgresEventStore.open(await pgliteDatabase());
+  const db = await openReadModels();
+  const calendars = builtinCalendars();
+  let now = new Date('2025-09-26T02:00:00Z');
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const app = await buildApp({
+    store,
+    db,
+    calendars,
+    agencies: new AgencyDirectory([DEMO_AGENCY, { id: 'other', name: 'Other agency', jurisdiction: 'CN' }]),
+    verifyToken: tokenVerifier({ kind: 'secret', secret: SECRET, dev: false }),
+    now: () => now,
+    logger: { stream: sink, level: 'info' },
+    ...(options.publicRateLimit ? { publicRateLimit: options.publicRateLimit } : {}),
+  });
+  const projector = new Projector({ store, db, calendars });
+  return {
+    app,
+    store,
+    db,
+    logs,
+    setNow: (iso) => {
+      now = new Date(iso);
+    },
+    token: (role, sub = `${role}-1`, agency = 'demo') => issueToken(SECRET, { sub, agency, roles: [role], name: `${role} 1` }),
+    async project() {
+      for (;;) if ((await projector.step()).caughtUp) return;
+    },
+    async close() {
+      await app.close();
+      await db.destroy();
+      await store.close();
+    },
+  };
+}
+
+/** A receive body: registered post signed for on `day`. */
+export function receiveBody(day: string, overrides: Record<string, unknown> = {}) {
+  return {
+    channel: 'registered-post',
+    evidence: { signedForOn: day },
+    applicant: { kind: 'natural-person', name: '王小明', idNumber: '110101199001011234', phone: '13912345678', email: 'xiaoming@example.cn', address: '北京市朝阳区某路8号' },
+    request: { description: '2024年本区征地补偿标准文件', writtenDownFromOralRequest: false },
+    ...overrides,
+  };
+}
