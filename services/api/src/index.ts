@@ -1,4 +1,6 @@
 export * from './app.js';
+export * from './config.js';
+export * from './worker.js';
 export * from './agencies/agencyDirectory.js';
 export * from './auth/principal.js';
 export * from './auth/access.js';

@@ -4,7 +4,7 @@ import { PROJECTIONS, Projector } from '@disclosure/read-models';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { writeLine, type Io } from '../io.js';
-import { openConfiguredEventStore, openConfiguredReadModels, storeConfig } from '../stores.js';
+import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels } from '@disclosure/api';
 
 const WHERE = `Stores: EVENT_STORE_URL (postgres://… or esdb://…) and DATABASE_URL (postgres://…);
 without them, embedded PGlite in DATA_DIR (default ./data) — stop the server first, PGlite
@@ -27,7 +27,7 @@ export const migrateCommand: Command = {
   usage: `${migrateSynopsis}\n\nRuns every pending read-model migration (they also run when the server starts).\n\n${WHERE}\n`,
   async run(args, io) {
     if (parse(args, false).values.help) return help(io, this.usage);
-    const db = await openConfiguredReadModels(storeConfig(process.env));
+    const db = await openConfiguredReadModels(deploymentConfig(process.env));
     await db.destroy();
     await writeLine(io.stdout, 'read models migrated to the latest schema');
     return 0;
@@ -53,7 +53,7 @@ ${WHERE}
     if (values.help) return help(io, this.usage);
     const unknown = positionals.filter((n) => !PROJECTIONS.some((p) => p.name === n));
     if (unknown.length) throw new UsageError(`unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
-    const config = storeConfig(process.env);
+    const config = deploymentConfig(process.env);
     const store = await openConfiguredEventStore(config);
     const db = await openConfiguredReadModels(config);
     try {
@@ -98,7 +98,7 @@ ${WHERE}
     const { values, positionals } = parse(args, true);
     if (values.help) return help(io, this.usage);
     if (positionals.length !== 1 || positionals[0] !== 'status') throw new UsageError('the only subcommand is "status"');
-    const config = storeConfig(process.env);
+    const config = deploymentConfig(process.env);
     const store = await openConfiguredEventStore(config);
     const db = await openConfiguredReadModels(config);
     try {

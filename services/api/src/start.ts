@@ -1,0 +1,50 @@
+/**
+ * `pnpm start`: the API and the worker in one process. With nothing configured, both stores are
+ * embedded PGlite in DATA_DIR (./data), a demo agency is served, and a dev token per role is
+ * printed. SIGTERM or SIGINT drains in-flight requests, stops the worker and closes the stores.
+ */
+import { builtinCalendars } from '@disclosure/calendar';
+import { ROLES } from '@disclosure/domain';
+import { AgencyDirectory, DEMO_AGENCY } from './agencies/agencyDirectory.js';
+import { buildApp } from './app.js';
+import { issueToken, tokenVerifier } from './auth/principal.js';
+import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels } from './config.js';
+import { startWorker } from './worker.js';
+
+const config = deploymentConfig(process.env);
+const calendars = builtinCalendars();
+const store = await openConfiguredEventStore(config);
+const db = await openConfiguredReadModels(config); // migrations run here
+let worker: ReturnType<typeof startWorker> | undefined;
+const app = await buildApp({
+  store,
+  db,
+  calendars,
+  agencies: new AgencyDirectory([DEMO_AGENCY]),
+  verifyToken: tokenVerifier(config.auth),
+  logger: { level: config.logLevel },
+  projectorLag: async () => (worker ? worker.lag() : { events: 0, seconds: 0 }),
+});
+worker = startWorker({ store, db, calendars, log: app.log });
+const address = await app.listen({ port: config.port, host: config.host });
+
+const lines = [`Disclosure Engine listening on ${address}`, `  API docs:  ${address}/docs`, `  stores:    ${config.eventStoreUrl ? 'events at EVENT_STORE_URL' : `embedded PGlite in ${config.dataDir}`}${config.databaseUrl ? ', read models at DATABASE_URL' : ''}`];
+if (config.auth.kind === 'secret' && config.auth.dev) {
+  lines.push(`  agency:    ${DEMO_AGENCY.id} — ${DEMO_AGENCY.name}`, '  dev tokens (valid 12 h; set JWT_SECRET or JWKS_URL for real use):');
+  for (const role of ROLES.filter((r) => r !== 'applicant')) lines.push(`    ${role.padEnd(11)} ${await issueToken(config.auth.secret, { sub: `demo-${role}`, agency: DEMO_AGENCY.id, roles: [role], name: `Demo ${role}` })}`);
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down: draining requests');
+  await app.close();
+  await worker?.stop();
+  await db.destroy();
+  await store.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
