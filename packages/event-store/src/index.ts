@@ -7,4 +7,5 @@ export * from './postgres/schema.js';
 export * from './postgres/postgresEventStore.js';
 export * from './postgres/pgDatabase.js';
 export * from './pglite/pgliteDatabase.js';
+export * from './esdb/esdbEventStore.js';
 export * from './openEventStore.js';

@@ -2,9 +2,10 @@ import type { EventStore } from './port/eventStore.js';
 import { pgDatabase } from './postgres/pgDatabase.js';
 import { PostgresEventStore } from './postgres/postgresEventStore.js';
 import { pgliteDatabase } from './pglite/pgliteDatabase.js';
+import { EsdbEventStore } from './esdb/esdbEventStore.js';
 
 export interface OpenEventStoreOptions {
-  /** `postgres://…` for a PostgreSQL server; absent for embedded PGlite in `dataDir`. */
+  /** `postgres://…` for a PostgreSQL server, `esdb://…` for EventStoreDB; absent for embedded PGlite in `dataDir`. */
   readonly url?: string;
   /** PGlite's data folder (embedded only); in memory when absent. */
   readonly dataDir?: string;
@@ -20,5 +21,6 @@ export async function openEventStore(options: OpenEventStoreOptions): Promise<Ev
   const schema = options.schema === undefined ? {} : { schema: options.schema };
   if (options.url === undefined) return PostgresEventStore.open(await pgliteDatabase(options.dataDir), schema);
   if (/^postgres(ql)?:\/\//.test(options.url)) return PostgresEventStore.open(pgDatabase({ connectionString: options.url, max: options.poolSize ?? 20 }), schema);
+  if (/^esdb(\+discover)?:\/\//.test(options.url)) return EsdbEventStore.open(options.url);
   throw new RangeError(`unsupported event store URL ${options.url.replace(/\/\/[^@]*@/, '//…@')}`);
 }
