@@ -1,0 +1,29 @@
+/**
+ * `pnpm worker`: the worker on its own (the projector now; webhooks and the deadline clock later),
+ * for deployments that run API processes and worker processes separately. Same configuration as
+ * `pnpm start`; SIGTERM finishes the current batch and exits.
+ */
+import pino from 'pino';
+import { builtinCalendars } from '@disclosure/calendar';
+import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels } from './config.js';
+import { startWorker } from './worker.js';
+
+const config = deploymentConfig(process.env);
+const log = pino({ level: config.logLevel, name: 'worker' });
+const store = await openConfiguredEventStore(config);
+const db = await openConfiguredReadModels(config);
+const worker = startWorker({ store, db, calendars: builtinCalendars(), log });
+log.info({ stores: config.eventStoreUrl ? 'configured' : `embedded in ${config.dataDir}` }, 'worker started');
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  log.info({ signal }, 'worker stopping');
+  await worker.stop();
+  await db.destroy();
+  await store.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
