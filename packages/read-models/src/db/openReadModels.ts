@@ -27,8 +27,14 @@ export async function openReadModels(options: ReadModelsOptions = {}): Promise<K
   const dialect =
     options.url === undefined
       ? new PGliteDialect(await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), parsers: { 1082: (v: string) => v } }))
-      : new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 }) });
+      : new PostgresDialect({ pool: quietPool(new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })) });
   const db = new Kysely<ReadModelDatabase>({ dialect });
   if (options.migrate !== false) await migrateToLatest(db);
   return db;
+}
+
+/** An idle connection lost with the server (a restart) must not crash the process: the next query reports it. */
+function quietPool(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => {});
+  return pool;
 }

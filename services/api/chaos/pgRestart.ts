@@ -1,0 +1,130 @@
+/**
+ * `pnpm chaos`: PostgreSQL is restarted while a load runs against a started server (API + worker on
+ * local PostgreSQL). While it is down the API must answer 503 problem+json (never hang, never 500),
+ * it must recover by itself, and every case whose creation was acknowledged (201) must be there
+ * afterwards, in the event store and in the read models. Not part of `pnpm test`: it restarts the
+ * machine's PostgreSQL. Writes its findings to docs/reliability.md.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import pg from 'pg';
+
+const BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const name = `chaos_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+const url = Object.assign(new URL(BASE), { pathname: `/${name}` }).toString();
+const port = 3000 + Math.floor(Math.random() * 1000) + 1000;
+const api = `http://127.0.0.1:${port}`;
+const admin = async (sql: string) => {
+  const c = new pg.Client({ connectionString: BASE });
+  await c.connect();
+  await c.query(sql);
+  await c.end();
+};
+const version = execFileSync('bash', ['-c', 'ls /etc/postgresql | sort -V | tail -n 1']).toString().trim();
+const pgctl = (action: string) => execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action], { stdio: 'inherit' });
+
+await admin(`CREATE DATABASE ${name}`);
+const server = spawn(process.execPath, ['--import', 'tsx', '--conditions=@disclosure/source', 'src/start.ts'], {
+  cwd: new URL('..', import.meta.url).pathname,
+  env: { ...process.env, EVENT_STORE_URL: url, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'error' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let banner = '';
+server.stdout.on('data', (d: Buffer) => (banner += d.toString()));
+for (let i = 0; !banner.includes('caseworker ') && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
+const token = /caseworker\s+(\S+)/.exec(banner)![1]!;
+
+const tally = { acknowledged: [] as string[], unavailable: 0, otherErrors: new Map<string, number>(), requests: 0 };
+const body = JSON.stringify({ channel: 'online', evidence: { confirmedByBothOn: '2026-11-20' }, applicant: { kind: 'natural-person', name: '压力测试' }, request: { description: '重启期间的申请' } });
+let running = true;
+const worker = async () => {
+  while (running) {
+    tally.requests++;
+    try {
+      const res = await fetch(`${api}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
+      const text = await res.text();
+      if (res.status === 201) tally.acknowledged.push((JSON.parse(text) as { caseId: string }).caseId);
+      else if (res.status === 503 && res.headers.get('content-type')?.startsWith('application/problem+json')) tally.unavailable++;
+      else tally.otherErrors.set(`${res.status} ${text.slice(0, 120)}`, (tally.otherErrors.get(`${res.status}`) ?? 0) + 1);
+    } catch (e) {
+      const key = `transport: ${(e as Error).name}`;
+      tally.otherErrors.set(key, (tally.otherErrors.get(key) ?? 0) + 1);
+    }
+  }
+};
+const load = Promise.all(Array.from({ length: 8 }, worker));
+await new Promise((r) => setTimeout(r, 3_000));
+const before = tally.acknowledged.length;
+const restartedAt = Date.now();
+pgctl('restart');
+const restartSeconds = (Date.now() - restartedAt) / 1000;
+let recoveredAfter = NaN;
+for (let i = 0; i < 600; i++) {
+  const n = tally.acknowledged.length;
+  await new Promise((r) => setTimeout(r, 100));
+  if (tally.acknowledged.length > n) {
+    recoveredAfter = (Date.now() - restartedAt) / 1000;
+    break;
+  }
+}
+await new Promise((r) => setTimeout(r, 3_000));
+running = false;
+await load;
+await new Promise((r) => setTimeout(r, 3_000)); // let the worker project the last cases
+
+const c = new pg.Client({ connectionString: url });
+await c.connect();
+const inStore = new Set((await c.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM disclosure.events`)).rows.map((r) => r.stream_id));
+const inReadModel = new Set((await c.query<{ case_id: string }>(`SELECT case_id FROM cases`)).rows.map((r) => r.case_id));
+await c.end();
+const lost = tally.acknowledged.filter((id) => !inStore.has(id));
+const unprojected = tally.acknowledged.filter((id) => !inReadModel.has(id));
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+
+const result = {
+  date: new Date().toISOString().slice(0, 10),
+  machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}`,
+  requests: tally.requests,
+  acknowledged: tally.acknowledged.length,
+  acknowledgedBeforeRestart: before,
+  answered503: tally.unavailable,
+  otherErrors: Object.fromEntries(tally.otherErrors),
+  restartTookSeconds: restartSeconds,
+  firstAcknowledgedAfterRestartSeconds: recoveredAfter,
+  lostAcknowledged: lost.length,
+  notProjected: unprojected.length,
+};
+console.log(JSON.stringify(result));
+const doc = new URL('../../../docs/reliability.md', import.meta.url).pathname;
+let text: string;
+try {
+  text = readFileSync(doc, 'utf8');
+} catch {
+  text = '';
+}
+const marker = '<!-- chaos:pg-restart -->';
+const section = `${marker}
+## PostgreSQL restarted under load (\`pnpm chaos\`)
+
+${result.date}, ${result.machine}. Eight clients create cases against \`pnpm start\` on local
+PostgreSQL (events and read models); after 3 s the PostgreSQL cluster is restarted
+(\`pg_ctlcluster … restart\`, ${result.restartTookSeconds.toFixed(1)} s), the load goes on for 3 s more.
+
+| figure | value |
+|---|---|
+| requests | ${result.requests} |
+| acknowledged (201) | ${result.acknowledged} (${result.acknowledgedBeforeRestart} before the restart) |
+| answered 503 problem+json while the store was down | ${result.answered503} |
+| any other answer | ${Object.keys(result.otherErrors).length ? Object.entries(result.otherErrors).map(([k, v]) => `${v}× ${k}`).join('; ') : 'none'} |
+| first acknowledged creation after the restart began | ${Number.isNaN(result.firstAcknowledgedAfterRestartSeconds) ? 'never' : `${result.firstAcknowledgedAfterRestartSeconds.toFixed(1)} s`} |
+| acknowledged cases missing from the event store | ${result.lostAcknowledged} |
+| acknowledged cases missing from the read models afterwards | ${result.notProjected} |
+${marker}`;
+const pattern = new RegExp(`${marker}[\\s\\S]*${marker}`);
+text = pattern.test(text) ? text.replace(pattern, section) : `${text || '# Reliability\n\nWhat breaks, what we checked, and what happened.\n'}\n${section}\n`;
+writeFileSync(doc, text);
+process.exit(result.lostAcknowledged === 0 && !Number.isNaN(result.firstAcknowledgedAfterRestartSeconds) ? 0 : 1);
