@@ -51,6 +51,8 @@ export class PostgresEventStore implements EventStore {
   readonly #tails = new Map<string, Tail>();
   readonly #insertSql: string;
   readonly #channel: string;
+  #notifying = false;
+  #notifyAgain = false;
 
   private constructor(db: SqlDatabase, schema: string, now: () => Date) {
     this.#db = db;
@@ -112,6 +114,7 @@ export class PostgresEventStore implements EventStore {
           const last = sealed[sealed.length - 1]!;
           const revision = (tail?.revision ?? -1) + events.length;
           this.#remember(streamId, { revision, hash: last.metadata.hash });
+          this.#wakeSubscribers();
           return { nextExpectedRevision: revision, position: BigInt(inserted[inserted.length - 1]!.position), duplicate: false };
         }
         this.#tails.delete(streamId);
@@ -203,6 +206,29 @@ export class PostgresEventStore implements EventStore {
     if (!consecutive) throw new DuplicateEventId(streamId, r.rows.map((x) => x.event_id));
     const last = found[found.length - 1]!;
     return { nextExpectedRevision: last.revision, position: BigInt(last.position), duplicate: true };
+  }
+
+  /**
+   * Tells subscribers (any process LISTENing on the channel) that something was appended, after the
+   * commit and outside it: at most one NOTIFY in flight, later appends folded into the next one. It
+   * is only a hint — subscriptions also poll — so a lost one delays, never loses.
+   */
+  #wakeSubscribers(): void {
+    if (this.#notifying) {
+      this.#notifyAgain = true;
+      return;
+    }
+    this.#notifying = true;
+    void this.#db
+      .query('SELECT pg_notify($1, $2)', [this.#channel, ''])
+      .catch(() => {})
+      .finally(() => {
+        this.#notifying = false;
+        if (this.#notifyAgain) {
+          this.#notifyAgain = false;
+          this.#wakeSubscribers();
+        }
+      });
   }
 
   #remember(streamId: string, tail: Tail): void {

@@ -31,16 +31,10 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   CONSTRAINT events_stream_revision UNIQUE (stream_id, revision),
   CONSTRAINT events_event_id UNIQUE (event_id)
 );
-CREATE OR REPLACE FUNCTION ${s}.notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('${s}_events', '');
-  RETURN NULL;
-END $$;
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'events_notify' AND tgrelid = '${s}.events'::regclass) THEN
-    CREATE TRIGGER events_notify AFTER INSERT ON ${s}.events FOR EACH STATEMENT EXECUTE FUNCTION ${s}.notify_events();
-  END IF;
-END $$;
+-- An earlier version sent NOTIFY from a trigger: a notifying transaction holds one server-wide lock
+-- until its commit is flushed, which serialised every append (about 4x fewer appends per second).
+-- The adapter now sends the wake-up hint itself, after the commit.
+DROP TRIGGER IF EXISTS events_notify ON ${s}.events;
+DROP FUNCTION IF EXISTS ${s}.notify_events();
 `;
 }
