@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
@@ -12,6 +12,7 @@ import type { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { actingRole, rolesFor, type RouteAccess } from './auth/access.js';
 import type { Principal, TokenVerifier } from './auth/principal.js';
 import { CaseService } from './commands/caseService.js';
+import { correlationIdOf } from './http/correlation.js';
 import { HttpProblem, PROBLEM_BASE, PROBLEMS } from './http/problems.js';
 import { Metrics } from './http/metrics.js';
 import { caseRoutes } from './routes/cases.js';
@@ -61,7 +62,25 @@ export const REDACTED_PATHS = [
   'applicant.address',
   'applicant.contactPerson',
   '*.accessCode',
+  // a store's error carries the statement's parameters and the offending JSON: the events, applicant and all
+  'err.params',
+  'err.detail',
+  'err.where',
 ];
+
+/** Query parameters whose values may be logged; any other (a search text, an access code) is logged as [redacted]. */
+const LOGGED_QUERY = new Set(['state', 'assignee', 'dueBefore', 'overdue', 'provisional', 'limit', 'cursor', 'registrationNumber']);
+
+/** A URL as a log line may keep it: `?q=王小明` becomes `?q=[redacted]`. */
+function loggableUrl(url: string): string {
+  const i = url.indexOf('?');
+  if (i < 0) return url;
+  const pairs = url.slice(i + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    return eq < 0 || LOGGED_QUERY.has(pair.slice(0, eq)) ? pair : `${pair.slice(0, eq)}=[redacted]`;
+  });
+  return `${url.slice(0, i)}?${pairs.join('&')}`;
+}
 
 /**
  * Builds the API. Routes are plugins per resource; one hook enforces the role × route table; one
@@ -70,13 +89,29 @@ export const REDACTED_PATHS = [
  */
 export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(typeof deps.logger === 'object' ? deps.logger : {}) },
+    logger:
+      deps.logger === false
+        ? false
+        : {
+            level: 'info',
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            serializers: {
+              req: (req: FastifyRequest) => ({ method: req.method, url: loggableUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+            },
+            ...(typeof deps.logger === 'object' ? deps.logger : {}),
+          },
+    // every line of a request carries its correlation id beside its request id (DESIGN.md § HTTP conventions)
+    childLoggerFactory: (logger, bindings, options, raw) => logger.child({ ...bindings, correlationId: correlationIdOf(raw.headers, String(bindings.reqId)) }, options),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1_048_576,
     return503OnClosing: true,
+    // a URL the router cannot decode (`%ZZ`) or a path parameter over its length: a problem like any other refusal
+    frameworkErrors: (error, req, reply) => {
+      void (reply as FastifyReply).code(400).type('application/problem+json').send(new HttpProblem('validation-failed', error.message, { fields: [{ path: 'url', message: error.message }] }).toProblem(req.url));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -114,6 +149,25 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
     req.role = role;
   });
 
+  // PostgreSQL cannot store a NUL and JSON text must be Unicode: such a string is refused here, with where it is
+  app.addHook('preValidation', async (req) => {
+    const bad: string[] = [];
+    unstorable(req.query, 'querystring', bad);
+    unstorable(req.body, 'body', bad);
+    if (bad.length) throw new HttpProblem('validation-failed', 'some fields hold a NUL character or an unpaired surrogate', { fields: bad.map((path) => ({ path, message: 'contains a NUL character or an unpaired surrogate' })) });
+  });
+
+  // once closing has begun, a request still in flight is answered with `Connection: close`, so that its
+  // keep-alive socket does not hold the close for the keep-alive timeout (72 s)
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, (req as FastifyRequest & { startedAt?: bigint }).startedAt);
   });
@@ -139,7 +193,7 @@ function toProblem(error: FastifyError): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (hasZodFastifySchemaValidationErrors(error))
     return new HttpProblem('validation-failed', 'some fields are not valid', {
-      fields: error.validation.map((v) => ({ path: `${error.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`, message: v.message })),
+      fields: error.validation.map((v) => ({ path: `${error.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`.replace(/\.$/, ''), message: v.message })),
     });
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new HttpProblem('unsupported-media-type', error.message);
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new HttpProblem('payload-too-large', error.message);
@@ -150,6 +204,18 @@ function toProblem(error: FastifyError): HttpProblem {
   if (error instanceof EventStoreUnavailable || isConnectionError(error)) return new HttpProblem('store-unavailable', 'a store is not reachable; retry shortly');
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return new HttpProblem('validation-failed', error.message);
   return new HttpProblem('internal', 'the request failed; it has been logged');
+}
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Collects the paths of strings holding a NUL or an unpaired surrogate. Deeper than any schema goes, validation refuses anyway. */
+function unstorable(value: unknown, path: string, out: string[], depth = 0): void {
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value)) out.push(path);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || depth > 32) return;
+  for (const [key, v] of Object.entries(value)) unstorable(v, `${path}.${key}`, out, depth + 1);
 }
 
 function isConnectionError(e: unknown): boolean {

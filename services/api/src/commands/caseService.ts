@@ -50,8 +50,12 @@ export class CaseService {
     }
   }
 
-  /** Decides and appends a command; answers with the case after it. */
-  async execute(command: CaseCommand, context: CommandContext): Promise<LoadedCase & { readonly appended: number }> {
+  /** Throws what `execute` would refuse the command with (404, 412, the domain's refusal) without appending anything. */
+  async check(command: CaseCommand, context: CommandContext): Promise<void> {
+    await this.#decide(command, context);
+  }
+
+  async #decide(command: CaseCommand, context: CommandContext) {
     const current = await this.#tryLoad(command.caseId);
     if (command.type !== 'receiveRequest' && (!current || current.state.agency !== command.actor.agency)) throw new HttpProblem('not-found', 'no such case');
     if (context.ifMatch !== undefined && current && context.ifMatch !== current.revision)
@@ -59,6 +63,12 @@ export class CaseService {
     const state = current?.state ?? initialCaseState();
     const decided = decide(state, command, { calendars: this.calendars });
     if (isDomainError(decided)) throw fromDomainError(decided);
+    return { current, decided };
+  }
+
+  /** Decides and appends a command; answers with the case after it. */
+  async execute(command: CaseCommand, context: CommandContext): Promise<LoadedCase & { readonly appended: number }> {
+    const { current, decided } = await this.#decide(command, context);
     const events: NewEvent[] = decided.map((e, i) => ({
       id: context.eventId?.(i) ?? randomUUID(),
       type: e.type,

@@ -12,6 +12,6 @@ export function ifMatchRevision(header: string | string[] | undefined): number |
   const value = (Array.isArray(header) ? header[0] : header)!.trim();
   if (value === '*') return undefined;
   const m = /^(?:W\/)?"(\d{1,9})"$/.exec(value);
-  if (!m) throw new HttpProblem('validation-failed', 'If-Match must be an ETag this API gave, e.g. "3"', { fields: [{ path: 'If-Match', message: 'not an ETag' }] });
+  if (!m) throw new HttpProblem('validation-failed', 'If-Match must be an ETag this API gave, e.g. "3"', { fields: [{ path: 'headers.if-match', message: 'not an ETag' }] });
   return Number(m[1]);
 }

@@ -8,6 +8,7 @@ import type { ApiDependencies } from '../app.js';
 import type { RouteAccess } from '../auth/access.js';
 import { CaseService, uuidV5, type LoadedCase } from '../commands/caseService.js';
 import { etagOf, ifMatchRevision } from '../http/conditional.js';
+import { correlationIdOf } from '../http/correlation.js';
 import { HttpProblem } from '../http/problems.js';
 
 export interface CaseRouteOptions {
@@ -74,10 +75,6 @@ export const accessCodeDigest = (code: string) => createHash('sha256').update(co
 export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, { deps, cases, now }) => {
   const today = (agency: string) => localDate(now().toISOString(), deps.agencies.timeZone(agency));
   const present = (loaded: LoadedCase, agency: string) => caseResponse(loaded, deps, today(agency));
-  const correlationOf = (headers: Record<string, unknown>, fallback: string) => {
-    const c = headers['x-correlation-id'];
-    return typeof c === 'string' && /^[\w.-]{1,64}$/.test(c) ? c : fallback;
-  };
 
   app.post(
     '/v1/cases',
@@ -100,12 +97,14 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
       let loaded: LoadedCase;
       try {
         const command = { type: 'receiveRequest', caseId, at: now().toISOString(), actor: actorOf(req), data: { ...req.body, jurisdiction: agency.jurisdiction } } as CaseCommand;
-        loaded = await cases.execute(command, { role: req.role!, correlationId: correlationOf(req.headers, req.id), ...(key ? { eventId: (i: number) => uuidV5(`${caseId}/${i}`) } : {}) });
+        loaded = await cases.execute(command, { role: req.role!, correlationId: correlationIdOf(req.headers, req.id), ...(key ? { eventId: (i: number) => uuidV5(`${caseId}/${i}`) } : {}) });
       } catch (e) {
         // the same key raced in from two requests: the first created the case, this one answers with it
         if (!(key && e instanceof HttpProblem && (e.code === 'command-not-allowed' || e.code === 'concurrent-update'))) throw e;
         loaded = await cases.load(caseId, p.agency);
       }
+      // the same key raced in with another body: the case holds the other request, so this one is not its retry
+      if (key && !sameRequest(loaded, req.body)) throw new HttpProblem('idempotency-key-reused', 'this Idempotency-Key came with a different body');
       const body = present(loaded, p.agency);
       if (key)
         await deps.db
@@ -169,13 +168,16 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
         let accessCode: string | undefined;
         if (type === 'registerRequest') {
           const year = Number(today(p.agency).slice(0, 4));
+          // a number is taken only for a case that can be registered now: a refused registration leaves no gap
+          const trial = { type, caseId: req.params.caseId, at: now().toISOString(), actor: actorOf(req), data: { registrationNumber: `${p.agency}-${year}-0`, accessCodeDigest: '0'.repeat(64) } } as CaseCommand;
+          await cases.check(trial, { role: req.role!, correlationId: req.id, ...(ifMatch === undefined ? {} : { ifMatch }) });
           const seq = await sql<{ last: number }>`INSERT INTO registration_sequences (agency, year, last) VALUES (${p.agency}, ${year}, 1)
             ON CONFLICT (agency, year) DO UPDATE SET last = registration_sequences.last + 1 RETURNING last`.execute(deps.db);
           accessCode = newAccessCode();
           data = { registrationNumber: `${p.agency}-${year}-${seq.rows[0]!.last}`, accessCodeDigest: accessCodeDigest(accessCode) };
         }
         const command = { type, caseId: req.params.caseId, at: now().toISOString(), actor: actorOf(req), data } as CaseCommand;
-        const result = await cases.execute(command, { role: req.role!, correlationId: correlationOf(req.headers, req.id), ...(ifMatch === undefined ? {} : { ifMatch }) });
+        const result = await cases.execute(command, { role: req.role!, correlationId: correlationIdOf(req.headers, req.id), ...(ifMatch === undefined ? {} : { ifMatch }) });
         return reply.header('ETag', etagOf(result.revision)).send({ ...present(result, p.agency), ...(accessCode ? { accessCode } : {}) });
       },
     );
@@ -220,14 +222,20 @@ function actorOf(req: { principal?: { sub: string; agency: string; name?: string
   return { id: p.sub, agency: p.agency, role: req.role!, ...(p.name ? { name: p.name } : {}) };
 }
 
+/** Whether a case was received from this very request body (the receipt as recorded against what was sent). */
+function sameRequest(loaded: LoadedCase, body: object): boolean {
+  const pick = (v: Record<string, unknown>) => JSON.parse(JSON.stringify({ channel: v.channel, evidence: v.evidence, applicant: v.applicant, request: v.request })) as unknown;
+  return canonicalJson(pick(loaded.events[0]!.data as Record<string, unknown>)) === canonicalJson(pick(body as Record<string, unknown>));
+}
+
 function decodeCursor(cursor: string): [string, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && isIsoDate(v[0]) && typeof v[1] === 'string' && v[1].length <= 128) return [v[0], v[1]];
+    if (Array.isArray(v) && v.length === 2 && isIsoDate(v[0]) && typeof v[1] === 'string' && v[1].length <= 128 && !/[\u0000\ud800-\udfff]/.test(v[1])) return [v[0], v[1]];
   } catch {
     /* fall through */
   }
-  throw new HttpProblem('validation-failed', 'the cursor is not one this API gave', { fields: [{ path: 'query.cursor', message: 'not a valid cursor' }] });
+  throw new HttpProblem('validation-failed', 'the cursor is not one this API gave', { fields: [{ path: 'querystring.cursor', message: 'not a valid cursor' }] });
 }
 
 /** A case as the API shows it to its agency's staff. */

@@ -4,6 +4,7 @@ import { isIsoDate } from '@disclosure/calendar';
 import { applicantSchema, localDate, requestContentSchema, type CaseCommand } from '@disclosure/domain';
 import { uuidV5, type LoadedCase } from '../commands/caseService.js';
 import { etagOf } from '../http/conditional.js';
+import { correlationIdOf } from '../http/correlation.js';
 import { HttpProblem } from '../http/problems.js';
 import { accessCodeDigest, caseResponse, type CaseRouteOptions } from './cases.js';
 
@@ -44,7 +45,7 @@ export const publicRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app,
       actor: { id: `applicant:${row.registration_number}`, role: 'applicant', agency: row.agency },
       data: { rating: req.body.rating, ...(req.body.comment ? { comment: req.body.comment } : {}) },
     } as CaseCommand;
-    await cases.execute(command, { role: 'applicant', correlationId: req.id });
+    await cases.execute(command, { role: 'applicant', correlationId: correlationIdOf(req.headers, req.id) });
     return reply.code(202).send({ registrationNumber: row.registration_number, rating: req.body.rating });
   });
 
@@ -64,7 +65,7 @@ export const publicRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app,
         actor: { id: p.sub, agency: p.agency, role: 'integrator' },
         data: { jurisdiction: agency.jurisdiction, channel: 'system', evidence: { statedReceiptDate: req.body.statedReceiptDate, sourceSystem: req.body.sourceSystem, sourceReference: req.body.sourceReference }, applicant: req.body.applicant, request: req.body.request },
       } as CaseCommand;
-      loaded = await cases.execute(command, { role: 'integrator', correlationId: req.id, eventId: (i) => uuidV5(`${caseId}/${i}`) });
+      loaded = await cases.execute(command, { role: 'integrator', correlationId: correlationIdOf(req.headers, req.id), eventId: (i) => uuidV5(`${caseId}/${i}`) });
     } catch (e) {
       if (!(e instanceof HttpProblem && (e.code === 'command-not-allowed' || e.code === 'concurrent-update'))) throw e;
       loaded = await cases.load(caseId, p.agency); // already filed: the same case answers
