@@ -413,3 +413,17 @@ t.test('a case whose clock is paused by a consultation is not overdue in the lis
   const pub = (await applicant.get(`/v1/public/status?registrationNumber=${c.registrationNumber}&accessCode=${c.accessCode}`)).json();
   t.equal(pub.dueDate, '2025-11-06', 'the applicant is not shown a due date that has already passed', PAUSED_TODO);
 });
+
+t.test('registration numbers continue after the read models are recreated, never restart at 1', async (t) => {
+  const fresh = await testApp();
+  t.teardown(() => fresh.close());
+  const caller = await callerAs(fresh, 'caseworker', 'cw-seq');
+  fresh.setNow(at('2025-09-26'));
+  const first = await newCase(t, caller, '2025-09-26');
+  const second = await newCase(t, caller, '2025-09-26');
+  t.same([first.registrationNumber, second.registrationNumber], ['demo-2025-1', 'demo-2025-2']);
+  await fresh.project();
+  await fresh.db.deleteFrom('registration_sequences').execute(); // the sequence table lost, e.g. a recreated read-model database
+  const third = await newCase(t, caller, '2025-09-26');
+  t.equal(third.registrationNumber, 'demo-2025-3');
+});

@@ -171,7 +171,11 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
           // a number is taken only for a case that can be registered now: a refused registration leaves no gap
           const trial = { type, caseId: req.params.caseId, at: now().toISOString(), actor: actorOf(req), data: { registrationNumber: `${p.agency}-${year}-0`, accessCodeDigest: '0'.repeat(64) } } as CaseCommand;
           await cases.check(trial, { role: req.role!, correlationId: req.id, ...(ifMatch === undefined ? {} : { ifMatch }) });
-          const seq = await sql<{ last: number }>`INSERT INTO registration_sequences (agency, year, last) VALUES (${p.agency}, ${year}, 1)
+          // The sequence lives beside the read models, which can be dropped and rebuilt: a missing row
+          // starts after the highest number the (rebuilt) cases table holds, never back at 1.
+          const seq = await sql<{ last: number }>`INSERT INTO registration_sequences (agency, year, last)
+            VALUES (${p.agency}, ${year}, 1 + coalesce((SELECT max(split_part(registration_number, '-', 3)::int) FROM cases
+              WHERE agency = ${p.agency} AND registration_number LIKE ${`${p.agency}-${year}-%`}), 0))
             ON CONFLICT (agency, year) DO UPDATE SET last = registration_sequences.last + 1 RETURNING last`.execute(deps.db);
           accessCode = newAccessCode();
           data = { registrationNumber: `${p.agency}-${year}-${seq.rows[0]!.last}`, accessCodeDigest: accessCodeDigest(accessCode) };
