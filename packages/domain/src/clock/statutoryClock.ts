@@ -79,8 +79,37 @@ export function computeDeadline(facts: ClockFacts, options: ClockOptions): Deadl
   const horizon = options.asOf ?? facts.stoppedOn;
   const paused = pausedDays(facts.pauses, start, workingUnit, calendar, horizon);
   const extension = facts.extensions.reduce((sum, e) => sum + e.amount, 0);
-  const notes = clockNotes(facts, profile);
-  const base = {
+  // The deadline is written out as one literal per case (not `{ ...base, status, … }`): V8 gives an
+  // object that gains keys after a spread a map of its own each time, several µs per deadline.
+  if (facts.awaitingCorrection && profile.correction.effect === 'restart') {
+    const waiting: Deadline = {
+      overridden: facts.override !== undefined,
+      profileId: profile.id,
+      profileVersion: profileVersion(profile),
+      calendarId: calendar.id,
+      calendarVersion: calendar.version,
+      countFrom: facts.countFrom,
+      extension,
+      status: 'awaiting-correction',
+      dueDate: null,
+      periodEndsOn: null,
+      provisional: false,
+      missingYears: [],
+      pausedDays: 0,
+      notes: clockNotes(facts, profile),
+    };
+    return options.explain ? { ...waiting, explanation: [] } : waiting;
+  }
+
+  const periodLength = workingUnit ? profile.period.amount : calendarDays(profile.period);
+  const extensionLength = workingUnit ? extension : facts.extensions.reduce((sum, e) => sum + calendarDays({ amount: e.amount, unit: extensionUnit(profile, e.kind) }), 0);
+  const periodEnd = endOfCount(periodLength, start, paused, workingUnit, profile, calendar);
+  const computedDue = endOfCount(periodLength + extensionLength, start, paused, workingUnit, profile, calendar);
+  const due = facts.override ? toEpochDay(facts.override.dueDate) : computedDue;
+  const missingYears = calendar.missingYearsBetween(start + 1, Math.max(start + 1, due));
+  const openPause = facts.pauses.some((p) => p.to === undefined && p.lapsed === undefined);
+  const status: ClockStatus = facts.stoppedOn ? 'stopped' : openPause ? 'paused' : 'running';
+  const deadline: Deadline = {
     overridden: facts.override !== undefined,
     profileId: profile.id,
     profileVersion: profileVersion(profile),
@@ -88,46 +117,35 @@ export function computeDeadline(facts: ClockFacts, options: ClockOptions): Deadl
     calendarVersion: calendar.version,
     countFrom: facts.countFrom,
     extension,
-  };
-
-  if (facts.awaitingCorrection && profile.correction.effect === 'restart') {
-    return { ...base, status: 'awaiting-correction', dueDate: null, periodEndsOn: null, provisional: false, missingYears: [], pausedDays: 0, notes, ...(options.explain ? { explanation: [] } : {}) };
-  }
-
-  const endOf = (total: number): number => {
-    if (!workingUnit) {
-      let due = start + total + paused.length;
-      if (profile.rollForwardToWorkingDay) while (!calendar.isWorkingEpochDay(due)) due++;
-      return due;
-    }
-    let skipped = 0;
-    for (;;) {
-      const due = calendar.addWorkingEpochDays(start, total + skipped);
-      const within = countUpTo(paused, due);
-      if (within === skipped) return due;
-      skipped = within;
-    }
-  };
-
-  const periodLength = workingUnit ? profile.period.amount : calendarDays(profile.period);
-  const extensionLength = workingUnit ? extension : facts.extensions.reduce((sum, e) => sum + calendarDays({ amount: e.amount, unit: extensionUnit(profile, e.kind) }), 0);
-  const periodEnd = endOf(periodLength);
-  const computedDue = endOf(periodLength + extensionLength);
-  const due = facts.override ? toEpochDay(facts.override.dueDate) : computedDue;
-  const missingYears = calendar.missingYearsBetween(start + 1, Math.max(start + 1, due));
-  const openPause = facts.pauses.some((p) => p.to === undefined && p.lapsed === undefined);
-  const status: ClockStatus = facts.stoppedOn ? 'stopped' : openPause ? 'paused' : 'running';
-  return {
-    ...base,
     status,
     dueDate: fromEpochDay(due),
     periodEndsOn: fromEpochDay(periodEnd),
     provisional: missingYears.length > 0,
     missingYears,
     pausedDays: countUpTo(paused, computedDue),
-    notes,
-    ...(options.explain ? { explanation: explainDays(start, due, periodLength, paused, facts, options) } : {}),
+    notes: clockNotes(facts, profile),
   };
+  return options.explain ? { ...deadline, explanation: explainDays(start, due, periodLength, paused, facts, options) } : deadline;
+}
+
+/**
+ * The day `total` units after day 0 (`start`), paused days not counted. A module function, not a
+ * closure in computeDeadline: under tsx (esbuild keepNames) every named closure costs an
+ * Object.defineProperty each time it is made, and the read models compute a deadline per case.
+ */
+function endOfCount(total: number, start: number, paused: readonly number[], workingUnit: boolean, profile: JurisdictionProfile, calendar: WorkingDayCalendar): number {
+  if (!workingUnit) {
+    let due = start + total + paused.length;
+    if (profile.rollForwardToWorkingDay) while (!calendar.isWorkingEpochDay(due)) due++;
+    return due;
+  }
+  let skipped = 0;
+  for (;;) {
+    const due = calendar.addWorkingEpochDays(start, total + skipped);
+    const within = countUpTo(paused, due);
+    if (within === skipped) return due;
+    skipped = within;
+  }
 }
 
 function extensionUnit(profile: JurisdictionProfile, kind: string): Period['unit'] {
@@ -136,6 +154,7 @@ function extensionUnit(profile: JurisdictionProfile, kind: string): Period['unit
 
 /** Sorted, distinct days (after day 0) that pauses cover. */
 function pausedDays(pauses: readonly Pause[], start: number, workingUnit: boolean, calendar: WorkingDayCalendar, horizon: IsoDate | undefined): number[] {
+  if (pauses.length === 0) return [];
   const days = new Set<number>();
   for (const p of pauses) {
     const from = toEpochDay(p.from);
@@ -148,12 +167,15 @@ function pausedDays(pauses: readonly Pause[], start: number, workingUnit: boolea
 
 function pauseEnd(p: Pause, from: number, workingUnit: boolean, calendar: WorkingDayCalendar, horizon: IsoDate | undefined): number {
   const lapseFrom = p.lapseFrom === undefined ? from : toEpochDay(p.lapseFrom);
-  const after = (period: Period) => (period.unit === 'working-days' ? calendar.addWorkingEpochDays(lapseFrom, period.amount) : lapseFrom + calendarDays(period));
   if (p.to !== undefined) return toEpochDay(p.to);
-  if (p.lapsed) return after(p.lapsed);
+  if (p.lapsed) return lapseEnd(p.lapsed, lapseFrom, calendar);
   if (horizon === undefined) return from;
   const today = toEpochDay(horizon);
-  return p.lapseAfter ? Math.min(today, after(p.lapseAfter)) : today;
+  return p.lapseAfter ? Math.min(today, lapseEnd(p.lapseAfter, lapseFrom, calendar)) : today;
+}
+
+function lapseEnd(period: Period, lapseFrom: number, calendar: WorkingDayCalendar): number {
+  return period.unit === 'working-days' ? calendar.addWorkingEpochDays(lapseFrom, period.amount) : lapseFrom + calendarDays(period);
 }
 
 function countUpTo(sorted: readonly number[], day: number): number {

@@ -42,7 +42,8 @@ function formatFor(timeZone: string): Intl.DateTimeFormat | null {
   return f;
 }
 
-function fastLocalDate(at: string, timeZone: string): IsoDate | undefined {
+/** A stored-form instant as its written date and its epoch milliseconds; undefined for any other form or a field luxon would refuse. */
+function parseInstant(at: string): { year: number; month: number; day: number; ms: number } | undefined {
   const m = INSTANT.exec(at);
   if (!m) return undefined;
   const year = +m[1]!;
@@ -60,9 +61,27 @@ function fastLocalDate(at: string, timeZone: string): IsoDate | undefined {
     if (oh > 23 || om > 59) return undefined;
     offset = (m[7] === '-' ? -1 : 1) * (oh * 60 + om);
   }
+  return { year, month, day, ms: Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000 };
+}
+
+function fastLocalDate(at: string, timeZone: string): IsoDate | undefined {
+  const instant = parseInstant(at);
+  if (instant === undefined) return undefined;
   const format = formatFor(timeZone);
   if (format === null) return undefined;
-  const local = US_DATE.exec(format.format(Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000));
+  const local = US_DATE.exec(format.format(instant.ms));
   if (!local || local[3]! < '1000') return undefined;
   return `${local[3]}-${local[1]}-${local[2]}`;
+}
+
+/**
+ * The year of {@link localDate}, as a number. An instant written at least two days from a year's
+ * end is in its written year in every zone (offsets and zones are less than a day from UTC), so
+ * the read models need no zone look-up for most of them.
+ * @example localYear('2025-12-31T17:30:00Z', 'Asia/Shanghai') // 2026
+ */
+export function localYear(at: string, timeZone: string): number {
+  const instant = parseInstant(at);
+  if (instant !== undefined && (instant.month > 1 || instant.day > 2) && (instant.month < 12 || instant.day < 30) && formatFor(timeZone) !== null) return instant.year;
+  return Number(localDate(at, timeZone).slice(0, 4));
 }

@@ -1,5 +1,5 @@
 import { profileById, type CalendarRegistry } from '@disclosure/calendar';
-import { CASE_EVENT_TYPES, evolve, initialCaseState, localDate, type CaseEvent, type CaseState } from '@disclosure/domain';
+import { CASE_EVENT_TYPES, evolve, initialCaseState, localYear, type CaseEvent, type CaseState } from '@disclosure/domain';
 import type { EventStore, RecordedEvent } from '@disclosure/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ReadModelDatabase } from '../db/schema.js';
@@ -9,12 +9,52 @@ import { PROJECTIONS, type CaseChange, type Projection } from '../projections/pr
 const CASE_EVENTS: ReadonlySet<string> = new Set(CASE_EVENT_TYPES);
 const START = -1n;
 const CACHE_LIMIT = 200_000;
+const REBUILD_PAGE = 2_000;
+const REBUILD_BATCH = 100_000;
 
 interface CachedCase {
   readonly state: CaseState;
   readonly revision: number;
   readonly view: CaseView | null;
   readonly createdAt: string;
+}
+
+/** An event a projection could not apply. */
+interface Parked {
+  readonly position: bigint;
+  readonly caseId: string;
+  readonly eventType: string;
+  readonly error: string;
+}
+
+/**
+ * A case touched by the batch being folded: where it stood before the batch, and now. Of its last
+ * event it keeps only what the view needs, so the rest of the event is garbage young.
+ */
+interface Touched {
+  readonly before: CaseView | null;
+  state: CaseState;
+  revision: number;
+  createdAt: string;
+  lastPosition: bigint;
+  lastType: string;
+  lastRecordedAt: string;
+  lastOccurredAt: string;
+  readonly parked: Parked[];
+}
+
+/** A batch being folded, page by page: its cases in order of first appearance. */
+interface Batch {
+  readonly touched: Map<string, Touched>;
+  events: number;
+  end: bigint;
+}
+
+/** A folded batch: the projections' input, what was parked, and the cases to remember once committed. */
+interface Folded {
+  readonly changes: CaseChange[];
+  readonly parked: Parked[];
+  readonly next: Map<string, CachedCase>;
 }
 
 export interface ProjectorOptions {
@@ -24,6 +64,10 @@ export interface ProjectorOptions {
   readonly projections?: readonly Projection[];
   /** Events per transaction. */
   readonly batchSize?: number;
+  /** Events per transaction when rebuilding (default 100,000, or `batchSize` if larger): a case touched by many events of a batch is written once. */
+  readonly rebuildBatchSize?: number;
+  /** Events per read when rebuilding (default 2,000): pages are read ahead and folded while the previous batch commits. */
+  readonly rebuildPageSize?: number;
   readonly now?: () => Date;
   /** Called inside each batch's transaction, after its rows and before its commit (instrumentation, fault tests). */
   readonly beforeCommit?: () => Promise<void>;
@@ -75,6 +119,8 @@ export class Projector {
   readonly #calendars: CalendarRegistry;
   readonly #projections: readonly Projection[];
   readonly #batchSize: number;
+  readonly #rebuildBatchSize: number;
+  readonly #rebuildPageSize: number;
   readonly #now: () => Date;
   readonly #beforeCommit: (() => Promise<void>) | undefined;
   readonly #cache = new Map<string, CachedCase>();
@@ -85,6 +131,8 @@ export class Projector {
     this.#calendars = options.calendars;
     this.#projections = options.projections ?? PROJECTIONS;
     this.#batchSize = options.batchSize ?? 2_000;
+    this.#rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.#batchSize, REBUILD_BATCH);
+    this.#rebuildPageSize = options.rebuildPageSize ?? REBUILD_PAGE;
     this.#now = options.now ?? (() => new Date());
     this.#beforeCommit = options.beforeCommit;
   }
@@ -98,35 +146,29 @@ export class Projector {
 
   /** Projects one batch. */
   async step(batchSize = this.#batchSize): Promise<StepResult> {
-    const cps = await this.checkpoints();
-    const lo = [...cps.values()].reduce((a, b) => (b < a ? b : a));
-    const above = [...cps.values()].filter((c) => c > lo);
-    const hi = above.length ? above.reduce((a, b) => (b < a ? b : a)) : undefined;
-    const active = this.#projections.filter((p) => cps.get(p.name) === lo);
-    const page = await this.#store.readAll({ ...(lo === START ? {} : { fromPosition: lo }), limit: batchSize });
+    const { lo, hi, active } = await this.#plan();
+    const page = await this.#read(lo, batchSize);
     const events = hi === undefined ? page : page.filter((e) => e.position <= hi);
     if (events.length === 0) {
       if (hi === undefined || page.length === 0) return { events: 0, caughtUp: page.length === 0 && hi === undefined, position: lo === START ? null : lo };
       await this.#db.transaction().execute((trx) => this.#saveCheckpoints(trx, active, hi, 0));
       return { events: 0, caughtUp: false, position: hi };
     }
-    const { changes, parked, next } = await this.#fold(events);
-    const end = events[events.length - 1]!.position;
-    await this.#db.transaction().execute(async (trx) => {
-      for (const p of active) {
-        const failed = await this.#applyIsolated(p, changes, trx);
-        for (const f of [...parked, ...failed]) await this.#park(trx, p.name, f);
-      }
-      await this.#saveCheckpoints(trx, active, end, events.length);
-      await this.#beforeCommit?.();
-    });
-    for (const [caseId, entry] of next) this.#remember(caseId, entry);
-    return { events: events.length, caughtUp: false, position: end };
+    const batch = newBatch();
+    await this.#foldInto(batch, events);
+    const folded = this.#finish(batch);
+    await this.#commit(active, folded, batch.end, batch.events);
+    for (const [caseId, entry] of folded.next) this.#remember(caseId, entry);
+    return { events: events.length, caughtUp: false, position: batch.end };
   }
 
   /**
    * Empties the named projections (all when none are named) and replays the whole store into them,
    * reporting progress. Run it while no other projector works on the same database.
+   *
+   * It works like {@link step}, in transactions of `rebuildBatchSize` events, pipelined: the next
+   * page is read while one is folded, and the next batch is folded while one is written (one
+   * transaction at a time, in order; a batch's cases are remembered once it has committed).
    */
   async rebuild(names?: readonly string[], onProgress?: (done: number, position: bigint) => void): Promise<number> {
     const targets = names?.length ? this.#projections.filter((p) => names.includes(p.name)) : this.#projections;
@@ -139,11 +181,13 @@ export class Projector {
     });
     this.#cache.clear();
     let done = 0;
+    const progress = (events: number, position: bigint) => {
+      done += events;
+      onProgress?.(done, position);
+    };
     for (;;) {
-      const r = await this.step(Math.max(this.#batchSize, 10_000));
-      done += r.events;
-      if (r.position !== null) onProgress?.(done, r.position);
-      if (r.caughtUp) return done;
+      const { lo, hi, active } = await this.#plan();
+      if ((await this.#catchUp(active, lo, hi, progress)) === 'caught-up') return done;
     }
   }
 
@@ -165,45 +209,127 @@ export class Projector {
     };
   }
 
-  async #fold(events: readonly RecordedEvent[]) {
-    const byCase = new Map<string, RecordedEvent[]>();
+  /** The lowest checkpoint, the projections at it, and the next higher checkpoint (a batch stops there). */
+  async #plan(): Promise<{ lo: bigint; hi: bigint | undefined; active: Projection[] }> {
+    const cps = await this.checkpoints();
+    const lo = [...cps.values()].reduce((a, b) => (b < a ? b : a));
+    const above = [...cps.values()].filter((c) => c > lo);
+    const hi = above.length ? above.reduce((a, b) => (b < a ? b : a)) : undefined;
+    return { lo, hi, active: this.#projections.filter((p) => cps.get(p.name) === lo) };
+  }
+
+  #read(after: bigint, limit: number): Promise<RecordedEvent[]> {
+    return this.#store.readAll({ ...(after === START ? {} : { fromPosition: after }), limit });
+  }
+
+  /**
+   * Projects the events after `lo` (up to `hi`) into `active`, in batches of `rebuildBatchSize`:
+   * pages are read ahead, and a batch is folded while the one before it commits. Resolves to
+   * `caught-up` when there was nothing to read, else `more` (plan again: others may have joined).
+   */
+  async #catchUp(active: readonly Projection[], lo: bigint, hi: bigint | undefined, progress: (events: number, position: bigint) => void): Promise<'caught-up' | 'more'> {
+    const read = (after: bigint) => {
+      const p = this.#read(after, this.#rebuildPageSize);
+      p.catch(() => {}); // awaited below; a failure is thrown there
+      return p;
+    };
+    let nextPage: Promise<RecordedEvent[]> | undefined = read(lo);
+    let writing: Promise<void> | undefined; // the previous batch's transaction
+    let pending: Map<string, CachedCase> | undefined; // its cases, until they are remembered
+    let first = true;
+    try {
+      while (nextPage) {
+        const batch = newBatch();
+        while (nextPage && batch.events < this.#rebuildBatchSize) {
+          const page: RecordedEvent[] = await nextPage;
+          const events = hi === undefined ? page : page.filter((e) => e.position <= hi);
+          nextPage = page.length === this.#rebuildPageSize && events.length === page.length ? read(page[page.length - 1]!.position) : undefined;
+          if (first && events.length === 0) {
+            if (hi === undefined || page.length === 0) return page.length === 0 && hi === undefined ? 'caught-up' : 'more';
+            await this.#db.transaction().execute((trx) => this.#saveCheckpoints(trx, active, hi, 0));
+            progress(0, hi);
+            return 'more';
+          }
+          first = false;
+          if (events.length > 0) await this.#foldInto(batch, events, pending);
+        }
+        if (batch.events === 0) break;
+        const folded = this.#finish(batch);
+        if (writing) await writing;
+        writing = this.#commit(active, folded, batch.end, batch.events).then(() => {
+          for (const [caseId, entry] of folded.next) this.#remember(caseId, entry);
+          progress(batch.events, batch.end);
+        });
+        writing.catch(() => {}); // awaited below; a failure is thrown there
+        pending = folded.next;
+      }
+      if (writing) await writing;
+      return 'more';
+    } finally {
+      await writing?.catch(() => {}); // never leave a transaction running behind a failure
+    }
+  }
+
+  /** Folds events into the batch with the domain's `evolve`, in order (a case new to the batch starts from `pending`, the cache, or its stream). */
+  async #foldInto(batch: Batch, events: readonly RecordedEvent[], pending?: ReadonlyMap<string, CachedCase>): Promise<void> {
     for (const e of events) {
       if (!CASE_EVENTS.has(e.type)) continue; // other streams (audit, webhooks) are not cases
-      const list = byCase.get(e.streamId);
-      if (list) list.push(e);
-      else byCase.set(e.streamId, [e]);
-    }
-    const changes: CaseChange[] = [];
-    const parked: { position: bigint; caseId: string; eventType: string; error: string }[] = [];
-    const next = new Map<string, CachedCase>();
-    for (const [caseId, list] of byCase) {
-      let entry = this.#cache.get(caseId);
-      if (!entry || entry.revision !== list[0]!.revision - 1) entry = await this.#load(caseId, list[0]!.revision);
-      let state = entry.state;
-      let revision = entry.revision;
-      let createdAt = entry.createdAt;
-      for (const e of list) {
-        try {
-          state = evolve(state, { type: e.type, version: e.version, data: e.data } as CaseEvent);
-          if (e.revision === 0) createdAt = e.metadata.recordedAt;
-        } catch (err) {
-          parked.push({ position: e.position, caseId, eventType: e.type, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-        }
-        revision = e.revision;
+      const caseId = e.streamId;
+      let t = batch.touched.get(caseId);
+      if (!t) {
+        let entry = pending?.get(caseId) ?? this.#cache.get(caseId);
+        if (!entry || entry.revision !== e.revision - 1) entry = await this.#load(caseId, e.revision);
+        t = { before: entry.view, state: entry.state, revision: entry.revision, createdAt: entry.createdAt, lastPosition: e.position, lastType: e.type, lastRecordedAt: '', lastOccurredAt: '', parked: [] };
+        batch.touched.set(caseId, t);
       }
+      try {
+        t.state = evolve(t.state, e as unknown as CaseEvent); // evolve reads the type and data of the recorded event
+        if (e.revision === 0) t.createdAt = e.metadata.recordedAt;
+      } catch (err) {
+        t.parked.push({ position: e.position, caseId, eventType: e.type, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      }
+      t.revision = e.revision;
+      t.lastPosition = e.position;
+      t.lastType = e.type;
+      t.lastRecordedAt = e.metadata.recordedAt;
+      t.lastOccurredAt = e.metadata.occurredAt;
+    }
+    batch.events += events.length;
+    batch.end = events[events.length - 1]!.position;
+  }
+
+  /** Each touched case's view after the batch: the projections' changes. */
+  #finish(batch: Batch): Folded {
+    const changes: CaseChange[] = [];
+    const parked: Parked[] = [];
+    const next = new Map<string, CachedCase>();
+    for (const [caseId, t] of batch.touched) {
+      parked.push(...t.parked);
+      const { state } = t;
       if (state.caseId === undefined) continue; // nothing foldable yet
-      const last = list[list.length - 1]!;
-      let view: CaseView | null = entry.view;
+      let view: CaseView | null = t.before;
       try {
         const tz = profileById(state.profileId!).timeZone;
-        view = caseView(state, { revision: last.revision, position: last.position, createdAt, updatedAt: last.metadata.recordedAt, lastEventYear: Number(localDate(last.metadata.occurredAt, tz).slice(0, 4)) }, this.#calendars);
-        changes.push({ before: entry.view, after: view });
+        view = caseView(state, { revision: t.revision, position: t.lastPosition, createdAt: t.createdAt, updatedAt: t.lastRecordedAt, lastEventYear: localYear(t.lastOccurredAt, tz) }, this.#calendars);
+        changes.push({ before: t.before, after: view });
       } catch (err) {
-        parked.push({ position: last.position, caseId, eventType: last.type, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        parked.push({ position: t.lastPosition, caseId, eventType: t.lastType, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
       }
-      next.set(caseId, { state, revision, view, createdAt });
+      next.set(caseId, { state, revision: t.revision, view, createdAt: t.createdAt });
     }
     return { changes, parked, next };
+  }
+
+  /** Writes a folded batch into the active projections, with their checkpoints, in one transaction. */
+  async #commit(active: readonly Projection[], { changes, parked }: Folded, end: bigint, events: number): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      for (const p of active) {
+        const failed = await this.#applyIsolated(p, changes, trx);
+        for (const f of [...parked, ...failed]) await this.#park(trx, p.name, f);
+      }
+      await this.#saveCheckpoints(trx, active, end, events);
+      await this.#beforeCommit?.();
+    });
   }
 
   /** A case as it stood before `revision`, folded from its stream (after a restart or cache eviction). */
@@ -213,13 +339,13 @@ export class Projector {
     let state = initialCaseState();
     for (const e of stored) if (CASE_EVENTS.has(e.type)) try { state = evolve(state, { type: e.type, version: e.version, data: e.data } as CaseEvent); } catch { /* parked when first projected */ }
     const last = stored[stored.length - 1]!;
-    const view = state.caseId === undefined ? null : caseView(state, { revision: last.revision, position: last.position, createdAt: stored[0]!.metadata.recordedAt, updatedAt: last.metadata.recordedAt, lastEventYear: Number(localDate(last.metadata.occurredAt, profileById(state.profileId!).timeZone).slice(0, 4)) }, this.#calendars);
+    const view = state.caseId === undefined ? null : caseView(state, { revision: last.revision, position: last.position, createdAt: stored[0]!.metadata.recordedAt, updatedAt: last.metadata.recordedAt, lastEventYear: localYear(last.metadata.occurredAt, profileById(state.profileId!).timeZone) }, this.#calendars);
     return { state, revision: last.revision, view, createdAt: stored[0]!.metadata.recordedAt };
   }
 
   /** Applies a projection in a savepoint; if the batch fails, case by case, returning the cases that failed. */
   async #applyIsolated(p: Projection, changes: readonly CaseChange[], trx: Transaction<ReadModelDatabase>) {
-    const failed: { position: bigint; caseId: string; eventType: string; error: string }[] = [];
+    const failed: Parked[] = [];
     if (await inSavepoint(trx, () => p.apply(changes, trx))) return failed;
     for (const c of changes) {
       let error = '';
@@ -229,7 +355,7 @@ export class Projector {
     return failed;
   }
 
-  async #park(trx: Transaction<ReadModelDatabase>, projection: string, f: { position: bigint; caseId: string; eventType: string; error: string }) {
+  async #park(trx: Transaction<ReadModelDatabase>, projection: string, f: Parked) {
     await trx.insertInto('parked_events').values({ projection, position: f.position.toString(), case_id: f.caseId, event_type: f.eventType, error: f.error, parked_at: this.#now().toISOString() }).execute();
   }
 
@@ -269,3 +395,5 @@ async function inSavepoint(trx: Transaction<ReadModelDatabase>, fn: () => Promis
     return false;
   }
 }
+
+const newBatch = (): Batch => ({ touched: new Map(), events: 0, end: START });
