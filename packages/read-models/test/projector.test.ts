@@ -3,121 +3,109 @@ import { builtinCalendars } from '@disclosure/calendar';
 import type { CaseCommand } from '@disclosure/domain';
 import { Projector } from '@disclosure/read-models';
 import { applyCommand, applyWorkload, generateWorkload } from './support/workload.js';
-import { openStores, snapshot, type Stores } from './support/databases.js';
+import { onEveryStore, snapshot, untilCaughtUp } from './support/databases.js';
 
 const calendars = builtinCalendars();
-const untilCaughtUp = async (p: Projector, batch?: number) => {
-  for (;;) if ((await p.step(batch)).caughtUp) return;
-};
 
-for (const kind of ['pglite', 'postgres'] as const) {
-  t.test(`on ${kind}`, async (t) => {
-    let s: Stores;
-    t.beforeEach(async () => {
-      s = await openStores(kind);
-    });
-    t.afterEach(async () => {
-      await s.close();
-    });
+onEveryStore(t, (t, s) => {
 
-    t.test('a case’s row, queue entry and public status follow it through every step', async (t) => {
-      const caseId = '11111111-1111-4111-8111-111111111111';
-      const actor = { id: 'cw-li', name: '李办理', role: 'caseworker', agency: 'demo' } as const;
-      const reviewer = { id: 'rv-zhao', role: 'reviewer', agency: 'demo' } as const;
-      const supervisor = { id: 'sv-chen', role: 'supervisor', agency: 'demo' } as const;
-      const c = (type: string, day: string, data: object, who: object = actor) => ({ type, caseId, at: `${day}T03:00:00Z`, actor: who, data }) as unknown as CaseCommand;
-      const projector = new Projector({ store: s.store, db: s.db, calendars });
-      const row = () => s.db.selectFrom('cases').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
-      const queue = () => s.db.selectFrom('work_queue').select(['case_id', 'assignee_id', 'due_date']).where('agency', '=', 'demo').execute();
-      const pub = () => s.db.selectFrom('public_status').selectAll().where('registration_number', '=', 'demo-2025-1').executeTakeFirst();
-      const workload = {
-        commands: [
-          c('receiveRequest', '2025-09-26', { jurisdiction: 'CN', channel: 'registered-post', evidence: { signedForOn: '2025-09-26' }, applicant: { kind: 'natural-person', name: '张三' }, request: { description: '预算执行情况', writtenDownFromOralRequest: false } }),
-          c('registerRequest', '2025-09-26', { registrationNumber: 'demo-2025-1', accessCodeDigest: 'd'.repeat(64) }),
-          c('assignCase', '2025-09-28', { assignee: { id: 'cw-li', name: '李办理' } }),
-          c('consultThirdParty', '2025-10-15', { consultationId: 'c1', party: '某公司', question: '意见' }),
-          c('recordConsultationAnswer', '2025-10-22', { consultationId: 'c1', opinion: 'consent', summary: '同意' }),
-          c('approveExtension', '2025-10-30', { amount: 5, reason: '材料多' }, supervisor),
-          c('submitForReview', '2025-11-10', { outcome: { kind: 'disclosed', provision: { form: 'electronic' } }, draft: '予以公开' }),
-          c('approveReply', '2025-11-11', {}, reviewer),
-          c('issueReply', '2025-11-12', { delivery: 'email' }),
-          c('archiveCase', '2025-11-13', {}),
-        ],
-      };
-      const expectations: Record<string, unknown>[] = [
-        { status: 'received', is_open: true, due_date: '2025-10-30', registration_number: null },
-        { status: 'processing', registration_number: 'demo-2025-1' },
-        { assignee_id: 'cw-li', assignee_name: '李办理' },
-        { status: 'consulting', clock_status: 'paused', due_date: '2025-10-30' },
-        { status: 'processing', clock_status: 'running', due_date: '2025-11-06' },
-        { due_date: '2025-11-13', period_ends_on: '2025-11-06' },
-        { status: 'inReview' },
-        { status: 'approved' },
-        { status: 'replied', is_open: false, replied_on: '2025-11-12', on_time: true, outcome_kind: 'disclosed', outcome_row: '（一）予以公开' },
-        { status: 'archived', archived_on: '2025-11-13' },
-      ];
-      for (const [i, command] of workload.commands.entries()) {
-        await applyCommand(s.store, command);
-        await untilCaughtUp(projector);
-        t.match(await row(), expectations[i]!, `after ${command.type}`);
-        const inQueue = (await queue()).some((q) => q.case_id === caseId);
-        t.equal(inQueue, i < 8, `${inQueue ? 'in' : 'out of'} the work queue after ${command.type}`);
-        const p = await pub();
-        if (i === 0) t.equal(p, undefined, 'no public status before registration');
-        if (i === 3) t.match(p, { status: 'processing', due_date: '2025-10-30', replied_on: null });
-        if (i === 9) {
-          t.match(p, { status: 'replied', due_date: null, replied_on: '2025-11-12', outcome_kind: 'disclosed' });
-          t.notOk(JSON.stringify(p).includes('张三'), 'the public status holds no personal data');
-        }
+  t.test('a case’s row, queue entry and public status follow it through every step', async (t) => {
+    const caseId = '11111111-1111-4111-8111-111111111111';
+    const actor = { id: 'cw-li', name: '李办理', role: 'caseworker', agency: 'demo' } as const;
+    const reviewer = { id: 'rv-zhao', role: 'reviewer', agency: 'demo' } as const;
+    const supervisor = { id: 'sv-chen', role: 'supervisor', agency: 'demo' } as const;
+    const c = (type: string, day: string, data: object, who: object = actor) => ({ type, caseId, at: `${day}T03:00:00Z`, actor: who, data }) as unknown as CaseCommand;
+    const projector = new Projector({ store: s.store, db: s.db, calendars });
+    const row = () => s.db.selectFrom('cases').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    const queue = () => s.db.selectFrom('work_queue').select(['case_id', 'assignee_id', 'due_date']).where('agency', '=', 'demo').execute();
+    const pub = () => s.db.selectFrom('public_status').selectAll().where('registration_number', '=', 'demo-2025-1').executeTakeFirst();
+    const workload = {
+      commands: [
+        c('receiveRequest', '2025-09-26', { jurisdiction: 'CN', channel: 'registered-post', evidence: { signedForOn: '2025-09-26' }, applicant: { kind: 'natural-person', name: '张三' }, request: { description: '预算执行情况', writtenDownFromOralRequest: false } }),
+        c('registerRequest', '2025-09-26', { registrationNumber: 'demo-2025-1', accessCodeDigest: 'd'.repeat(64) }),
+        c('assignCase', '2025-09-28', { assignee: { id: 'cw-li', name: '李办理' } }),
+        c('consultThirdParty', '2025-10-15', { consultationId: 'c1', party: '某公司', question: '意见' }),
+        c('recordConsultationAnswer', '2025-10-22', { consultationId: 'c1', opinion: 'consent', summary: '同意' }),
+        c('approveExtension', '2025-10-30', { amount: 5, reason: '材料多' }, supervisor),
+        c('submitForReview', '2025-11-10', { outcome: { kind: 'disclosed', provision: { form: 'electronic' } }, draft: '予以公开' }),
+        c('approveReply', '2025-11-11', {}, reviewer),
+        c('issueReply', '2025-11-12', { delivery: 'email' }),
+        c('archiveCase', '2025-11-13', {}),
+      ],
+    };
+    const expectations: Record<string, unknown>[] = [
+      { status: 'received', is_open: true, due_date: '2025-10-30', registration_number: null },
+      { status: 'processing', registration_number: 'demo-2025-1' },
+      { assignee_id: 'cw-li', assignee_name: '李办理' },
+      { status: 'consulting', clock_status: 'paused', due_date: '2025-10-30' },
+      { status: 'processing', clock_status: 'running', due_date: '2025-11-06' },
+      { due_date: '2025-11-13', period_ends_on: '2025-11-06' },
+      { status: 'inReview' },
+      { status: 'approved' },
+      { status: 'replied', is_open: false, replied_on: '2025-11-12', on_time: true, outcome_kind: 'disclosed', outcome_row: '（一）予以公开' },
+      { status: 'archived', archived_on: '2025-11-13' },
+    ];
+    for (const [i, command] of workload.commands.entries()) {
+      await applyCommand(s.store, command);
+      await untilCaughtUp(projector);
+      t.match(await row(), expectations[i]!, `after ${command.type}`);
+      const inQueue = (await queue()).some((q) => q.case_id === caseId);
+      t.equal(inQueue, i < 8, `${inQueue ? 'in' : 'out of'} the work queue after ${command.type}`);
+      const p = await pub();
+      if (i === 0) t.equal(p, undefined, 'no public status before registration');
+      if (i === 3) t.match(p, { status: 'processing', due_date: '2025-10-30', replied_on: null });
+      if (i === 9) {
+        t.match(p, { status: 'replied', due_date: null, replied_on: '2025-11-12', outcome_kind: 'disclosed' });
+        t.notOk(JSON.stringify(p).includes('张三'), 'the public status holds no personal data');
       }
-      const stats = await s.db.selectFrom('agency_stats').selectAll().where('agency', '=', 'demo').executeTakeFirstOrThrow();
-      t.match(stats, { received: 1, open_cases: 0, replies: 1, replies_on_time: 1, outcome_disclosed: 1 });
-      t.same(await s.db.selectFrom('annual_facts').select(['year', 'is_new', 'outcome_row', 'carried_forward']).where('case_id', '=', caseId).execute(), [{ year: 2025, is_new: true, outcome_row: '（一）予以公开', carried_forward: false }]);
-    });
-
-    t.test('incremental projection equals a rebuild, over generated cases in every state', async (t) => {
-      const workload = generateWorkload({ cases: 120, seed: 7, days: 90, tail: 0 });
-      const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 37 });
-      const half = Math.floor(workload.commands.length / 2);
-      await applyWorkload(s.store, workload, half);
-      await untilCaughtUp(projector);
-      for (const command of workload.commands.slice(half)) await applyCommand(s.store, command);
-      const states = new Set(workload.commands.map((c) => c.caseId)).size;
-      await untilCaughtUp(projector);
-      const incremental = await snapshot(s.db);
-      t.equal(incremental.cases.length, states, 'every case projected');
-      t.ok(new Set(incremental.cases.map((c) => c.status)).size >= 6, `cases in many states: ${[...new Set(incremental.cases.map((c) => c.status))].join(', ')}`);
-      const done = await projector.rebuild([], () => {});
-      t.ok(done > 0);
-      t.same(await snapshot(s.db), incremental, 'a clean rebuild gives the same tables');
-    });
-
-    t.test('an event a case cannot fold is parked; other cases and projections go on', async (t) => {
-      const projector = new Projector({ store: s.store, db: s.db, calendars });
-      await applyWorkload(s.store, generateWorkload({ cases: 5, seed: 3 }));
-      const { randomUUID } = await import('node:crypto');
-      const bad = { id: randomUUID(), type: 'CaseArchived', version: 1, data: { archivedOn: '2025-10-01' }, metadata: { actor: 'x', agency: 'demo', role: 'admin', correlationId: randomUUID(), causationId: null, occurredAt: '2025-10-01T00:00:00Z' } };
-      await s.store.append('22222222-2222-4222-8222-222222222222', [bad], { expectedRevision: 'no_stream' });
-      await applyWorkload(s.store, generateWorkload({ cases: 5, seed: 4 }));
-      await untilCaughtUp(projector);
-      const status = await projector.status();
-      t.equal(status.parked.length, 4, 'parked once per projection');
-      t.match(status.parked[0], { caseId: '22222222-2222-4222-8222-222222222222', eventType: 'CaseArchived', error: /InvalidEventSequence/ });
-      t.equal((await s.db.selectFrom('cases').select('case_id').execute()).length, 10, 'the good cases are all there');
-      t.ok(status.projections.every((p) => p.events > 0 && p.parked === 1));
-    });
-
-    t.test('rebuilding one projection leaves the others alone and catches it up', async (t) => {
-      const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 50 });
-      await applyWorkload(s.store, generateWorkload({ cases: 30, seed: 5 }));
-      await untilCaughtUp(projector);
-      const before = await snapshot(s.db);
-      const cpBefore = await projector.checkpoints();
-      await projector.rebuild(['agency_stats']);
-      t.same(await snapshot(s.db), before);
-      t.same(await projector.checkpoints(), cpBefore);
-      await t.rejects(projector.rebuild(['nope']), RangeError);
-    });
+    }
+    const stats = await s.db.selectFrom('agency_stats').selectAll().where('agency', '=', 'demo').executeTakeFirstOrThrow();
+    t.match(stats, { received: 1, open_cases: 0, replies: 1, replies_on_time: 1, outcome_disclosed: 1 });
+    t.same(await s.db.selectFrom('annual_facts').select(['year', 'is_new', 'outcome_row', 'carried_forward']).where('case_id', '=', caseId).execute(), [{ year: 2025, is_new: true, outcome_row: '（一）予以公开', carried_forward: false }]);
   });
-}
+
+  t.test('incremental projection equals a rebuild, over generated cases in every state', async (t) => {
+    const workload = generateWorkload({ cases: 120, seed: 7, days: 90, tail: 0 });
+    const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 37 });
+    const half = Math.floor(workload.commands.length / 2);
+    await applyWorkload(s.store, workload, half);
+    await untilCaughtUp(projector);
+    for (const command of workload.commands.slice(half)) await applyCommand(s.store, command);
+    const states = new Set(workload.commands.map((c) => c.caseId)).size;
+    await untilCaughtUp(projector);
+    const incremental = await snapshot(s.db);
+    t.equal(incremental.cases.length, states, 'every case projected');
+    t.ok(new Set(incremental.cases.map((c) => c.status)).size >= 6, `cases in many states: ${[...new Set(incremental.cases.map((c) => c.status))].join(', ')}`);
+    const done = await projector.rebuild([], () => {});
+    t.ok(done > 0);
+    t.same(await snapshot(s.db), incremental, 'a clean rebuild gives the same tables');
+  });
+
+  t.test('an event a case cannot fold is parked; other cases and projections go on', async (t) => {
+    const projector = new Projector({ store: s.store, db: s.db, calendars });
+    await applyWorkload(s.store, generateWorkload({ cases: 5, seed: 3 }));
+    const { randomUUID } = await import('node:crypto');
+    const bad = { id: randomUUID(), type: 'CaseArchived', version: 1, data: { archivedOn: '2025-10-01' }, metadata: { actor: 'x', agency: 'demo', role: 'admin', correlationId: randomUUID(), causationId: null, occurredAt: '2025-10-01T00:00:00Z' } };
+    await s.store.append('22222222-2222-4222-8222-222222222222', [bad], { expectedRevision: 'no_stream' });
+    await applyWorkload(s.store, generateWorkload({ cases: 5, seed: 4 }));
+    await untilCaughtUp(projector);
+    const status = await projector.status();
+    t.equal(status.parked.length, 4, 'parked once per projection');
+    t.match(status.parked[0], { caseId: '22222222-2222-4222-8222-222222222222', eventType: 'CaseArchived', error: /InvalidEventSequence/ });
+    t.equal((await s.db.selectFrom('cases').select('case_id').execute()).length, 10, 'the good cases are all there');
+    t.ok(status.projections.every((p) => p.events > 0 && p.parked === 1));
+  });
+
+  t.test('rebuilding one projection leaves the others alone and catches it up', async (t) => {
+    const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 50 });
+    await applyWorkload(s.store, generateWorkload({ cases: 30, seed: 5 }));
+    await untilCaughtUp(projector);
+    const before = await snapshot(s.db);
+    const cpBefore = await projector.checkpoints();
+    await projector.rebuild(['agency_stats']);
+    t.same(await snapshot(s.db), before);
+    t.same(await projector.checkpoints(), cpBefore);
+    await t.rejects(projector.rebuild(['nope']), RangeError);
+  });
+});
 

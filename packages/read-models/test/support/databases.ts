@@ -56,3 +56,41 @@ export async function snapshot(db: Kysely<ReadModelDatabase>) {
     annual_facts: await db.selectFrom('annual_facts').selectAll().orderBy('case_id').orderBy('year').execute(),
   };
 }
+
+/** Projects until caught up. */
+export async function untilCaughtUp(projector: { step(batch?: number): Promise<{ caughtUp: boolean }> }, batch?: number): Promise<void> {
+  for (;;) if ((await projector.step(batch)).caughtUp) return;
+}
+
+/**
+ * Runs `body` once per store kind (PGlite, then PostgreSQL). Each test inside gets fresh stores,
+ * closed after it; `s` always means the current test's stores.
+ */
+export function onEveryStore(t: import('tap').Test, body: (t: import('tap').Test, s: Stores) => void): void {
+  for (const kind of ['pglite', 'postgres'] as const)
+    t.test(`on ${kind}`, async (t) => {
+      let current: Stores | undefined;
+      const s: Stores = {
+        get name() {
+          return current!.name;
+        },
+        get store() {
+          return current!.store;
+        },
+        get db() {
+          return current!.db;
+        },
+        get url() {
+          return current!.url;
+        },
+        close: () => current!.close(),
+      };
+      t.beforeEach(async () => {
+        current = await openStores(kind);
+      });
+      t.afterEach(async () => {
+        await current!.close();
+      });
+      body(t, s);
+    });
+}
