@@ -1,14 +1,12 @@
 /** The parts of the rebuild bench: seeding generated cases, the physical reference, the timed rebuild, the check. */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { builtinCalendars } from '@disclosure/calendar';
 import { decide, evolve, initialCaseState, isDomainError, type CaseCommand, type CaseState } from '@disclosure/domain';
 import type { EventStore } from '@disclosure/event-store';
 import { Projector, type ReadModelDatabase } from '@disclosure/read-models';
 import { generateWorkload, toNewEvent } from '../../test/support/workload.js';
+import { freshPostgres } from '../../test/support/databases.js';
 
-export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const WORKERS = 16;
 export const REFERENCE_PAGE = 2_000;
 export const SCHEMA = 'events';
@@ -192,32 +190,20 @@ export async function verify(db: Kysely<ReadModelDatabase>, seeded: Seeded, rebu
   return problems.map((p) => `${label}: ${p}`);
 }
 
-/** A database of its own on the server, with a random name; `drop` removes it (also on Ctrl-C or SIGTERM). */
+/** A database of its own on the server (the tests' `freshPostgres`), also dropped on Ctrl-C or SIGTERM. */
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `rm_bench_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: BASE_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
+  const fresh = await freshPostgres();
   const interrupted = (signal: NodeJS.Signals) => {
-    void drop().finally(() => process.kill(process.pid, signal));
+    void fresh.drop().finally(() => process.kill(process.pid, signal));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   return {
-    url: url.toString(),
+    url: fresh.url,
     async drop() {
       process.off('SIGINT', interrupted);
       process.off('SIGTERM', interrupted);
-      await drop();
+      await fresh.drop();
     },
   };
 }
