@@ -97,6 +97,58 @@ export function computeDeadline(facts: ClockFacts, options: ClockOptions): Deadl
 }
 
 /**
+ * The first day on which the case is late if nothing more is recorded: the day after the due date,
+ * with every open pause running to the longest it may last (a consultation lapses, 条例 第32条 and
+ * 第34条; a fee notice lapses, 国办函〔2020〕109号). `null` when only a new event can make the case
+ * late: the clock stopped, a correction awaited under a restart rule (第30条), or an open pause
+ * without a limit. A pure function of the facts, so a read model can store it: "overdue today" is
+ * then `overdueFrom <= today`, the same answer `computeDeadline(facts, { asOf: today })` gives.
+ * @example overdueFrom(facts, { profile: CN_2019, calendar: cn }) // '2025-10-31' for a case due 2025-10-30
+ */
+export function overdueFrom(facts: ClockFacts, options: Omit<ClockOptions, 'asOf' | 'explain'>): IsoDate | null {
+  if (facts.stoppedOn !== undefined) return null;
+  if (facts.awaitingCorrection && options.profile.correction.effect === 'restart') return null;
+  let horizon: number | undefined; // the last day any open pause with a limit can cover
+  let unlimitedFrom: number | undefined; // the first day an open pause without a limit covers
+  let lastCovered = -Infinity; // the last day any pause that has ended covered
+  for (const p of facts.pauses) {
+    const from = toEpochDay(p.from);
+    if (p.to !== undefined || p.lapsed !== undefined) lastCovered = Math.max(lastCovered, pauseEnd(p, from, true, options.calendar, undefined));
+    else if (p.lapseAfter) horizon = Math.max(horizon ?? -Infinity, lapseEnd(p.lapseAfter, p.lapseFrom === undefined ? from : toEpochDay(p.lapseFrom), options.calendar));
+    else unlimitedFrom = Math.min(unlimitedFrom ?? Infinity, p.includesNoticeDay ? from : from + 1);
+  }
+  const dueAsOf = (day: number | undefined) => computeDeadline(facts, { profile: options.profile, calendar: options.calendar, ...(day === undefined ? {} : { asOf: fromEpochDay(day) }) }).dueDate;
+  if (unlimitedFrom === undefined) {
+    const due = dueAsOf(horizon);
+    return due === null ? null : fromEpochDay(toEpochDay(due) + 1);
+  }
+  // Past every limit, only the pauses without one are left. If one more paused day moves the due
+  // date, each further day will too: the case cannot fall late while they stay open.
+  const settled = Math.max(horizon ?? unlimitedFrom, unlimitedFrom, lastCovered);
+  // Two weeks on, not one day: a day off, or a due date rolled forward over one, can hide the move.
+  const due = dueAsOf(settled);
+  if (due === null || dueAsOf(settled + 14) !== due) return null;
+  return fromEpochDay(toEpochDay(due) + 1);
+}
+
+/** Where a deadline stands on one day. */
+export interface DeadlineStanding {
+  /** The clock still runs (or may run again) and its due date has passed. */
+  readonly overdue: boolean;
+  /** Working days after `today` up to the due date; 0 on the due date, negative once late; null without a due date or once stopped. */
+  readonly workingDaysLeft: number | null;
+}
+
+/**
+ * Where a deadline computed as of `today` stands that day.
+ * @example deadlineStanding(computeDeadline(facts, { profile, calendar, asOf: '2025-10-28' }), '2025-10-28', cn) // { overdue: false, workingDaysLeft: 2 }
+ */
+export function deadlineStanding(deadline: Deadline, today: IsoDate, calendar: WorkingDayCalendar): DeadlineStanding {
+  if (deadline.status === 'stopped' || deadline.dueDate === null) return { overdue: false, workingDaysLeft: null };
+  return { overdue: deadline.dueDate < today, workingDaysLeft: calendar.workingDaysBetween(today, deadline.dueDate).days };
+}
+
+/**
  * A deadline, always built by this one literal with its keys in one order: an object built by a
  * spread and then given more keys gets a V8 map of its own each time, several µs per deadline.
  */
@@ -125,18 +177,20 @@ function deadlineRecord(facts: ClockFacts, profile: JurisdictionProfile, calenda
  * Object.defineProperty each time it is made, and the read models compute a deadline per case.
  */
 function endOfCount(total: number, start: number, paused: readonly number[], workingUnit: boolean, profile: JurisdictionProfile, calendar: WorkingDayCalendar): number {
-  if (!workingUnit) {
-    let due = start + total + paused.length;
-    if (profile.rollForwardToWorkingDay) while (!calendar.isWorkingEpochDay(due)) due++;
-    return due;
-  }
+  // Only paused days up to the due date move it: a pause that begins after the period ran out does not revive it.
   let skipped = 0;
   for (;;) {
-    const due = calendar.addWorkingEpochDays(start, total + skipped);
+    const due = workingUnit ? calendar.addWorkingEpochDays(start, total + skipped) : start + total + skipped;
     const within = countUpTo(paused, due);
-    if (within === skipped) return due;
+    if (within === skipped) return workingUnit ? due : rollForward(due, profile, calendar);
     skipped = within;
   }
+}
+
+function rollForward(day: number, profile: JurisdictionProfile, calendar: WorkingDayCalendar): number {
+  let due = day;
+  if (profile.rollForwardToWorkingDay) while (!calendar.isWorkingEpochDay(due)) due++;
+  return due;
 }
 
 function extensionUnit(profile: JurisdictionProfile, kind: string): Period['unit'] {
@@ -193,7 +247,7 @@ function explainDays(start: number, due: number, periodLength: number, paused: r
   const pausedSet = new Set(paused);
   const out: ClockDay[] = [];
   let ordinal = 0;
-  const nominalEnd = workingUnit ? due : start + periodLength + facts.extensions.reduce((s, e) => s + calendarDays({ amount: e.amount, unit: extensionUnit(profile, e.kind) }), 0) + paused.length;
+  const nominalEnd = workingUnit ? due : start + periodLength + facts.extensions.reduce((s, e) => s + calendarDays({ amount: e.amount, unit: extensionUnit(profile, e.kind) }), 0) + countUpTo(paused, due);
   for (let d = start; d <= due; d++) {
     const date = fromEpochDay(d);
     const info = calendar.describeDay(date);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { builtinCalendars, CN_2019, fromEpochDay, toEpochDay } from '@disclosure/calendar';
-import { computeDeadline, type ClockFacts, type Pause } from '@disclosure/domain';
+import { AU_FOI, builtinCalendars, CN_2019, fromEpochDay, toEpochDay, UK_FOIA } from '@disclosure/calendar';
+import { computeDeadline, deadlineStanding, overdueFrom, type ClockFacts, type Pause } from '@disclosure/domain';
 
 const cn = builtinCalendars().current('CN');
 const FROM = toEpochDay('2005-01-01');
@@ -61,6 +61,48 @@ t.test('the explanation counts exactly period + extension days and ends on the d
       return days.filter((x) => x.counted).length === 20 + c.extension && days.at(-1)!.date === d.dueDate && days.filter((x) => x.reason === 'paused').length === d.pausedDays;
     }),
     { numRuns: 500 },
+  );
+  t.pass();
+});
+
+const openPauseArb = fc.record({
+  received: fc.integer({ min: FROM, max: TO }),
+  noticeAfter: fc.integer({ min: 0, max: 40 }),
+  limit: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
+  closedPauses: fc.array(pauseArb, { maxLength: 2 }),
+  extension: fc.integer({ min: 0, max: 20 }),
+  todayAfterNotice: fc.integer({ min: 0, max: 80 }),
+});
+
+const PROFILES = [CN_2019, UK_FOIA, AU_FOI] as const; // working days; notice day disregarded (s.10(2)); calendar days
+t.test('overdueFrom, stored once, answers "overdue today?" exactly as the clock computed that day does', async (t) => {
+  fc.assert(
+    fc.property(openPauseArb, fc.constantFrom(...PROFILES), fc.boolean(), (c, profile, noticeDay) => {
+      const calendar = builtinCalendars().current(profile.calendarId);
+      const base = { ...facts({ received: c.received, pauses: c.closedPauses, extension: c.extension }), profileId: profile.id };
+      const from = fromEpochDay(c.received + c.noticeAfter);
+      const open: Pause = { id: 'open', kind: 'fee', label: 'fee', citation: 'fees', from, ...(noticeDay ? { includesNoticeDay: true as const } : {}), ...(c.limit ? { lapseAfter: { amount: c.limit, unit: 'working-days' as const } } : {}) };
+      const f: ClockFacts = { ...base, pauses: [...base.pauses, open] };
+      const today = fromEpochDay(c.received + c.noticeAfter + c.todayAfterNotice);
+      const first = overdueFrom(f, { profile, calendar });
+      const late = deadlineStanding(computeDeadline(f, { profile, calendar, asOf: today }), today, calendar).overdue;
+      return late === (first !== null && first <= today);
+    }),
+    { numRuns: 3000 },
+  );
+  t.pass();
+});
+
+t.test('without an open pause, overdueFrom is the day after the due date and working days left count down to it', async (t) => {
+  fc.assert(
+    fc.property(caseArb, fc.integer({ min: 0, max: 60 }), (c, after) => {
+      const f = facts(c);
+      const d = deadline(f);
+      const today = fromEpochDay(c.received + after);
+      const s = deadlineStanding(d, today, cn);
+      return overdueFrom(f, { profile: CN_2019, calendar: cn }) === fromEpochDay(toEpochDay(d.dueDate!) + 1) && s.workingDaysLeft === cn.workingDaysBetween(today, d.dueDate!).days && s.overdue === today > d.dueDate!;
+    }),
+    { numRuns: 2000 },
   );
   t.pass();
 });
