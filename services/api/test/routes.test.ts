@@ -392,7 +392,6 @@ t.test('a route that does not exist is a not-found problem', async (t) => {
   t.equal(res.json().type, `${PROBLEM_BASE}not-found`);
 });
 
-const PAUSED_TODO = { todo: 'read models store the due date as if an open pause had ended on its notice day' };
 t.test('a case whose clock is paused by a consultation is not overdue in the lists, the queue or the public page', async (t) => {
   app.setNow(at('2025-09-26'));
   const c = await newCase(t, cw, '2025-09-26'); // due 10-30
@@ -405,13 +404,56 @@ t.test('a case whose clock is paused by a consultation is not overdue in the lis
   const own = (await cw.get(`/v1/cases/${c.caseId}`)).json();
   t.match(own.deadline, { dueDate: '2025-11-06', status: 'paused', overdue: false }, 'the case itself: due 11-06, not overdue');
   const overdue = (await cw.get('/v1/cases?overdue=true&limit=200')).json().items.map((i: { caseId: string }) => i.caseId);
-  t.notOk(overdue.includes(c.caseId), 'not in the overdue list', PAUSED_TODO);
+  t.notOk(overdue.includes(c.caseId), 'not in the overdue list');
   const queued = (await (await callerAs(app, 'caseworker', 'cw-paused')).get('/v1/queue')).json().items[0];
   t.equal(queued.caseId, c.caseId);
-  t.equal(queued.dueDate, '2025-11-06', 'the caseworker’s queue shows the due date the case has', PAUSED_TODO);
-  t.equal(queued.overdue, false, 'and does not flag it overdue', PAUSED_TODO);
+  t.equal(queued.dueDate, '2025-11-06', 'the caseworker’s queue shows the due date the case has');
+  t.equal(queued.overdue, false, 'and does not flag it overdue');
   const pub = (await applicant.get(`/v1/public/status?registrationNumber=${c.registrationNumber}&accessCode=${c.accessCode}`)).json();
-  t.equal(pub.dueDate, '2025-11-06', 'the applicant is not shown a due date that has already passed', PAUSED_TODO);
+  t.equal(pub.dueDate, '2025-11-06', 'the applicant is not shown a due date that has already passed');
+});
+
+t.test('working days left and overdue follow the calendar day by day while a consultation stays unanswered, until its 15 days lapse', async (t) => {
+  const fresh = await testApp();
+  t.teardown(() => fresh.close());
+  const mine = await callerAs(fresh, 'caseworker', 'cw-clock');
+  const boss = await callerAs(fresh, 'supervisor');
+  fresh.setNow(at('2025-09-26'));
+  const c = await newCase(t, mine, '2025-09-26'); // due Thu 10-30
+  ok(t, await mine.command(c.caseId, 'assignCase', { assignee: { id: 'cw-clock' } }), 'assign');
+  fresh.setNow(at('2025-10-29'));
+  ok(t, await mine.command(c.caseId, 'consultThirdParty', { consultationId: 'tp-q', party: '第三方', question: '是否同意公开？', sentOn: '2025-10-29', deliveredOn: '2025-10-29' }), 'consult');
+  await fresh.project();
+  const look = async (day: string) => {
+    fresh.setNow(at(day));
+    const own = (await mine.get(`/v1/cases/${c.caseId}`)).json().deadline;
+    const listed = (await mine.get('/v1/cases?limit=200')).json().items.find((i: { caseId: string }) => i.caseId === c.caseId);
+    const queued = (await mine.get('/v1/queue')).json().items[0];
+    const overdueIds = (await mine.get('/v1/cases?overdue=true')).json().items.map((i: { caseId: string }) => i.caseId);
+    const stats = (await boss.get('/v1/agency/stats')).json();
+    return { own, listed, queued, overdueListed: overdueIds.includes(c.caseId), stats };
+  };
+  // Wed 11-05: paused 10-30 … 11-05 (5 working days) → due Thu 11-06, one working day left
+  let v = await look('2025-11-05');
+  t.match(v.own, { dueDate: '2025-11-06', status: 'paused', overdue: false, workingDaysLeft: 1 }, 'the case on 11-05');
+  t.match(v.listed, { dueDate: '2025-11-06', clockStatus: 'paused', overdue: false, workingDaysLeft: 1 }, 'the list says the same');
+  t.match(v.queued, { caseId: c.caseId, dueDate: '2025-11-06', overdue: false, workingDaysLeft: 1 }, 'and the queue');
+  t.notOk(v.overdueListed, 'not in the overdue filter');
+  t.match(v.stats, { open: 1, overdue: 0, dueThisWeek: 1 }, 'the agency counts it due this week, not overdue');
+  // Mon 11-17: still no answer → due Tue 11-18, one working day left, whatever the weekend did
+  v = await look('2025-11-17');
+  t.match(v.own, { dueDate: '2025-11-18', workingDaysLeft: 1 });
+  t.match(v.listed, { dueDate: '2025-11-18', workingDaysLeft: 1 });
+  // The third party had 15 working days from receipt (条例 第32条): 10-30 … 11-19. The clock runs again
+  // from Thu 11-20, the 20th working day: due 11-20. On Fri 11-21 the case is one working day late.
+  v = await look('2025-11-21');
+  t.match(v.own, { dueDate: '2025-11-20', overdue: true, workingDaysLeft: -1 }, 'the case on 11-21');
+  t.match(v.listed, { dueDate: '2025-11-20', overdue: true, workingDaysLeft: -1 }, 'the list');
+  t.match(v.queued, { dueDate: '2025-11-20', overdue: true }, 'the queue');
+  t.ok(v.overdueListed, 'in the overdue filter');
+  t.match(v.stats, { overdue: 1, dueThisWeek: 0 }, 'the agency counts it overdue');
+  const pub = (await new Caller(fresh.app, undefined).get(`/v1/public/status?registrationNumber=${c.registrationNumber}&accessCode=${c.accessCode}`)).json();
+  t.equal(pub.dueDate, '2025-11-20', 'the applicant sees the date the reply was due');
 });
 
 t.test('registration numbers continue after the read models are recreated, never restart at 1', async (t) => {

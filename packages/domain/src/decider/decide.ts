@@ -1,5 +1,6 @@
-import { BUILTIN_PROFILES, NoProfileForDate, profileById, profileFor, type CalendarRegistry, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
-import { computeDeadline, type ClockOptions, type Deadline } from '../clock/statutoryClock.js';
+import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, toEpochDay, type CalendarRegistry, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
+import type { ClockFacts } from '../clock/clockFacts.js';
+import { computeDeadline, deadlineStanding, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
 import { CASE_COMMAND_TYPES, type CaseCommand, type CaseCommandOf, type CaseCommandType } from '../commands/caseCommands.js';
 import { caseEvent, type CaseEvent, type CaseEventType } from '../events/caseEvents.js';
 import { informationProcessingFee } from '../fees/informationProcessingFee.js';
@@ -74,9 +75,39 @@ export function allowedCommands(state: CaseState): readonly CaseCommandType[] {
  */
 export function deadlineOf(state: CaseState, ctx: DecideContext, options: Omit<ClockOptions, 'profile' | 'calendar'> & { calendarVersion?: string } = {}): Deadline {
   if (!state.clock) throw new TypeError('a case has no deadline before it is received');
-  const profile = profileById(state.clock.profileId);
-  const calendar = ctx.calendars.get(profile.calendarId, options.calendarVersion);
-  return computeDeadline(state.clock, { ...options, profile, calendar });
+  return deadlineOfFacts(state.clock, ctx, options);
+}
+
+/** The due date of stored clock facts (a read-model row keeps them), under the profile they name. */
+export function deadlineOfFacts(facts: ClockFacts, ctx: DecideContext, options: Omit<ClockOptions, 'profile' | 'calendar'> & { calendarVersion?: string } = {}): Deadline {
+  const { profile, calendar } = clockRules(facts, ctx, options.calendarVersion);
+  return computeDeadline(facts, { ...options, profile, calendar });
+}
+
+/**
+ * The due date as of `today` and where it stands that day: what a list, a queue or the applicant's
+ * status page shows. An open pause counts up to today (条例 第33条第3款).
+ * @example deadlineToday(state.clock, ctx, '2025-11-05') // { dueDate: '2025-11-06', status: 'paused', overdue: false, workingDaysLeft: 1, … }
+ */
+export function deadlineToday(facts: ClockFacts, ctx: DecideContext, today: IsoDate): Deadline & DeadlineStanding {
+  const { profile, calendar } = clockRules(facts, ctx);
+  const deadline = computeDeadline(facts, { profile, calendar, asOf: today });
+  return { ...deadline, ...deadlineStanding(deadline, today, calendar) };
+}
+
+/**
+ * The first day the case is late if nothing more is recorded ({@link overdueFrom}); `known` is the
+ * deadline already computed without `asOf`, which answers at once when no pause is open.
+ * @example overdueFromOf(state.clock, ctx) // '2025-10-31'
+ */
+export function overdueFromOf(facts: ClockFacts, ctx: DecideContext, known?: Deadline): IsoDate | null {
+  if (known && known.status === 'running' && known.dueDate !== null) return fromEpochDay(toEpochDay(known.dueDate) + 1);
+  return overdueFrom(facts, clockRules(facts, ctx));
+}
+
+function clockRules(facts: ClockFacts, ctx: DecideContext, calendarVersion?: string) {
+  const profile = profileById(facts.profileId);
+  return { profile, calendar: ctx.calendars.get(profile.calendarId, calendarVersion) };
 }
 
 const RECEIPT_FIELDS: Readonly<Record<ReceiptRule, keyof CaseCommandOf<'receiveRequest'>['data']['evidence']>> = {

@@ -134,6 +134,37 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('registration_sequences').ifExists().execute();
     },
   },
+  '0003_clock_standing': {
+    // A due date alone goes stale while a pause is open: the row keeps the clock facts, from which the
+    // API computes the due date as of today, and the day the case falls late if nothing more happens.
+    async up(db: Kysely<any>) {
+      for (const table of ['cases', 'public_status']) await db.schema.alterTable(table).addColumn('overdue_from', 'date').addColumn('clock_facts', 'jsonb').execute();
+      await db.schema.createIndex('cases_agency_overdue_from').on('cases').columns(['agency', 'overdue_from']).execute();
+      await sql`DROP VIEW work_queue`.execute(db);
+      await sql`DROP VIEW deadlines`.execute(db);
+      await sql`CREATE VIEW work_queue AS
+        SELECT case_id, agency, assignee_id, registration_number, status, due_date, overdue_from, provisional, clock_status, clock_facts
+        FROM cases WHERE is_open`.execute(db);
+      await sql`CREATE VIEW deadlines AS
+        SELECT case_id, agency, due_date, overdue_from, provisional, clock_status, clock_facts
+        FROM cases WHERE is_open AND due_date IS NOT NULL`.execute(db);
+      // Rows written before this migration lack the new columns: these two projections replay from
+      // the start (their upserts are idempotent); the delta-counting agency_stats keeps its place.
+      await db.deleteFrom('projection_checkpoints').where('projection', 'in', ['cases', 'public_status']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await sql`DROP VIEW deadlines`.execute(db);
+      await sql`DROP VIEW work_queue`.execute(db);
+      await sql`CREATE VIEW work_queue AS
+        SELECT case_id, agency, assignee_id, registration_number, status, due_date, provisional, clock_status
+        FROM cases WHERE is_open`.execute(db);
+      await sql`CREATE VIEW deadlines AS
+        SELECT case_id, agency, due_date, provisional, clock_status
+        FROM cases WHERE is_open AND due_date IS NOT NULL`.execute(db);
+      await db.schema.dropIndex('cases_agency_overdue_from').execute();
+      for (const table of ['cases', 'public_status']) await db.schema.alterTable(table).dropColumn('overdue_from').dropColumn('clock_facts').execute();
+    },
+  },
 };
 
 /** Brings the read-model schema to the latest migration; throws with the failing migration's error. */

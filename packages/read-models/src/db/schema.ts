@@ -1,8 +1,11 @@
+import type { ClockFacts } from '@disclosure/domain';
 import type { ColumnType, Generated } from 'kysely';
 
 type Day = ColumnType<string, string, string>; // a `date`, read back as YYYY-MM-DD
 type Big = ColumnType<string, string | bigint, string | bigint>; // bigint positions travel as text
 type Stamp = ColumnType<string, string, string>;
+/** The clock facts of the case (jsonb), from which its due date on any day is computed. */
+type Facts = ColumnType<ClockFacts, ClockFacts, ClockFacts>;
 
 /** One row per case: what caseworkers list, filter and sort. */
 export interface CasesTable {
@@ -19,7 +22,11 @@ export interface CasesTable {
   assignee_id: string | null;
   assignee_name: string | null;
   received_on: Day;
+  /** The due date as the last event left it (an open pause counted up to its notice day). */
   due_date: Day | null;
+  /** The first day the case is late if nothing more is recorded (domain `overdueFrom`); null when only an event can make it late. */
+  overdue_from: Day | null;
+  clock_facts: Facts | null;
   period_ends_on: Day | null;
   provisional: boolean;
   missing_years: string;
@@ -47,6 +54,8 @@ export interface PublicStatusTable {
   status: string;
   received_on: Day;
   due_date: Day | null;
+  overdue_from: Day | null;
+  clock_facts: Facts | null;
   replied_on: Day | null;
   outcome_kind: string | null;
   updated_at: Stamp;
@@ -106,16 +115,20 @@ export interface WorkQueueView {
   registration_number: string | null;
   status: string;
   due_date: Day | null;
+  overdue_from: Day | null;
   provisional: boolean;
   clock_status: string;
+  clock_facts: Facts | null;
 }
 
 export interface DeadlinesView {
   case_id: string;
   agency: string;
   due_date: Day;
+  overdue_from: Day | null;
   provisional: boolean;
   clock_status: string;
+  clock_facts: Facts | null;
 }
 
 /** The next registration number per agency and year (`{agency}-{year}-{seq}`). */

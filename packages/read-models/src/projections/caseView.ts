@@ -1,5 +1,5 @@
 import type { CalendarRegistry } from '@disclosure/calendar';
-import { deadlineOf, OPEN_STATUSES, reportRowOf, OTHER_GROUNDS, OUTCOME_LABELS, type CaseState } from '@disclosure/domain';
+import { deadlineOf, OPEN_STATUSES, overdueFromOf, reportRowOf, OTHER_GROUNDS, OUTCOME_LABELS, type CaseState } from '@disclosure/domain';
 import type { Insertable } from 'kysely';
 import type { AgencyStatsTable, AnnualFactsTable, CasesTable, PublicStatusTable } from '../db/schema.js';
 
@@ -87,6 +87,7 @@ const OUTCOME_COLUMN: Readonly<Record<string, keyof StatsVector>> = {
 export function caseView(state: CaseState, mark: StreamMark, calendars: CalendarRegistry): CaseView {
   const deadline = deadlineOf(state, { calendars });
   const open = OPEN_STATUSES.has(state.status);
+  const overdueFrom = open ? overdueFromOf(state.clock!, { calendars }, deadline) : null;
   const replied = state.closure === 'replied' ? state.reply! : undefined;
   const onTime = replied && deadline.dueDate ? replied.givenOn <= deadline.dueDate : null;
   const outcomeKind = replied?.outcome.kind ?? null;
@@ -106,6 +107,8 @@ export function caseView(state: CaseState, mark: StreamMark, calendars: Calendar
     assignee_name: state.assignee?.name ?? null,
     received_on: state.receivedOn!,
     due_date: deadline.dueDate,
+    overdue_from: overdueFrom,
+    clock_facts: state.clock!,
     period_ends_on: deadline.periodEndsOn,
     provisional: deadline.provisional,
     missing_years: deadline.missingYears.join(','),
@@ -133,6 +136,8 @@ export function caseView(state: CaseState, mark: StreamMark, calendars: Calendar
           status: PUBLIC_STATUS[state.status === 'archived' ? archivedAs(state) : state.status] ?? 'processing',
           received_on: state.receivedOn!,
           due_date: open ? deadline.dueDate : null,
+          overdue_from: overdueFrom,
+          clock_facts: state.clock!,
           replied_on: replied?.givenOn ?? null,
           outcome_kind: outcomeKind,
           updated_at: mark.updatedAt,

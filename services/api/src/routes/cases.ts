@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { addCalendarDays, canonicalJson, isIsoDate } from '@disclosure/calendar';
-import { allowedCommands, commandDataSchema, deadlineOf, localDate, type CaseCommand, type CaseCommandType } from '@disclosure/domain';
+import { allowedCommands, commandDataSchema, deadlineOf, deadlineToday, localDate, type CaseCommand, type CaseCommandType } from '@disclosure/domain';
+import { rowDeadline, type CasesTable, type RowDeadline } from '@disclosure/read-models';
+import type { Selectable } from 'kysely';
 import type { ApiDependencies } from '../app.js';
 import type { RouteAccess } from '../auth/access.js';
 import { CaseService, uuidV5, type LoadedCase } from '../commands/caseService.js';
@@ -123,9 +125,11 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
     let query = deps.db.selectFrom('cases').selectAll().where('agency', '=', p.agency);
     if (q.state) query = query.where('status', '=', q.state);
     if (q.assignee) query = query.where('assignee_id', '=', q.assignee);
+    // A stored due date never runs ahead of the one as of today (an open pause only moves it later):
+    // the SQL bound keeps every candidate, the check after it drops paused cases now due later.
     if (q.dueBefore) query = query.where('due_date', '<', q.dueBefore);
-    if (q.overdue === 'true') query = query.where('is_open', '=', true).where('due_date', '<', t);
-    if (q.overdue === 'false') query = query.where((eb) => eb.or([eb('due_date', '>=', t), eb('due_date', 'is', null), eb('is_open', '=', false)]));
+    if (q.overdue === 'true') query = query.where('overdue_from', '<=', t);
+    if (q.overdue === 'false') query = query.where((eb) => eb.or([eb('overdue_from', '>', t), eb('overdue_from', 'is', null)]));
     if (q.provisional) query = query.where('provisional', '=', q.provisional === 'true');
     if (q.q) {
       const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -139,8 +143,10 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
     const rows = await query.orderBy(dueKey).orderBy('case_id').limit(q.limit + 1).execute();
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
+    const items = page.map((r) => listItem(r, rowDeadline(r, t, deps.calendars)));
     return {
-      items: page.map((r) => listItem(r, t)),
+      // a page can hold fewer than `limit` items when dueBefore drops paused cases: follow nextCursor until null
+      items: q.dueBefore ? items.filter((i) => i.dueDate !== null && i.dueDate < q.dueBefore!) : items,
       nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify([last.due_date ?? '9999-12-31', last.case_id])).toString('base64url') : null,
     };
   });
@@ -191,26 +197,33 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
     const p = req.principal!;
     const t = today(p.agency);
     const rows = await deps.db.selectFrom('work_queue').selectAll().where('agency', '=', p.agency).where('assignee_id', '=', p.sub).orderBy(sql`coalesce(due_date, '9999-12-31'::date)`).orderBy('case_id').limit(500).execute();
-    return { items: rows.map((r) => ({ caseId: r.case_id, registrationNumber: r.registration_number, status: r.status, dueDate: r.due_date, provisional: r.provisional, clockStatus: r.clock_status, overdue: r.due_date !== null && r.due_date < t })) };
+    // sorted on the due dates as of today: a paused case's date has moved on since its row was written
+    const items = rows.map((r) => ({ caseId: r.case_id, registrationNumber: r.registration_number, status: r.status, provisional: r.provisional, ...rowDeadline(r, t, deps.calendars) }));
+    const key = (i: { dueDate: string | null }) => i.dueDate ?? '9999-12-31';
+    return { items: items.sort((a, b) => key(a).localeCompare(key(b)) || a.caseId.localeCompare(b.caseId)) };
   });
 
   app.get('/v1/agency/stats', { schema: { tags: ['cases'], summary: 'Open, due this week, overdue, on-time rate, replies by outcome' }, config: { access: 'agency.stats' } }, async (req) => {
     const p = req.principal!;
     const t = today(p.agency);
     const counters = await deps.db.selectFrom('agency_stats').selectAll().where('agency', '=', p.agency).executeTakeFirst();
+    const weekEnd = addCalendarDays(t, 7);
     const open = await deps.db
       .selectFrom('cases')
-      .select([sql<string>`count(*) filter (where due_date < ${t})`.as('overdue'), sql<string>`count(*) filter (where due_date >= ${t} and due_date < ${addCalendarDays(t, 7)})`.as('due_this_week')])
+      .select([sql<string>`count(*) filter (where overdue_from <= ${t})`.as('overdue'), sql<string>`count(*) filter (where clock_status <> 'paused' and due_date >= ${t} and due_date < ${weekEnd})`.as('due_this_week')])
       .where('agency', '=', p.agency)
       .where('is_open', '=', true)
       .executeTakeFirstOrThrow();
+    // a paused case's due date moves on each day: those few are counted on their dates as of today
+    const paused = await deps.db.selectFrom('cases').select(['due_date', 'clock_facts']).where('agency', '=', p.agency).where('is_open', '=', true).where('clock_status', '=', 'paused').where('due_date', '<', weekEnd).execute();
+    const pausedDueThisWeek = paused.map((r) => rowDeadline(r, t, deps.calendars).dueDate).filter((d) => d !== null && d >= t && d < weekEnd).length;
     const c = counters ?? { received: 0, open_cases: 0, replies: 0, replies_on_time: 0, withdrawn: 0, abandoned: 0, outcome_disclosed: 0, outcome_partly_disclosed: 0, outcome_withheld: 0, outcome_cannot_provide: 0, outcome_not_handled: 0, outcome_other: 0 };
     return {
       agency: p.agency,
       asOf: t,
       received: c.received,
       open: c.open_cases,
-      dueThisWeek: Number(open.due_this_week),
+      dueThisWeek: Number(open.due_this_week) + pausedDueThisWeek,
       overdue: Number(open.overdue),
       replies: c.replies,
       onTimeRate: c.replies ? c.replies_on_time / c.replies : null, // 受理一件按时答复一件
@@ -245,7 +258,7 @@ function decodeCursor(cursor: string): [string, string] {
 /** A case as the API shows it to its agency's staff. */
 export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'calendars'>, today: string) {
   const s = loaded.state;
-  const d = deadlineOf(s, { calendars: deps.calendars }, { asOf: today });
+  const d = deadlineToday(s.clock!, { calendars: deps.calendars }, today);
   return {
     caseId: s.caseId!,
     agency: s.agency!,
@@ -256,7 +269,7 @@ export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'ca
     applicant: s.applicant!,
     request: s.request!,
     assignee: s.assignee ?? null,
-    deadline: { dueDate: d.dueDate, periodEndsOn: d.periodEndsOn, status: d.status, provisional: d.provisional, missingYears: d.missingYears, overridden: d.overridden, pausedDays: d.pausedDays, extension: d.extension, overdue: s.closedOn === undefined && d.dueDate !== null && d.dueDate < today },
+    deadline: { dueDate: d.dueDate, periodEndsOn: d.periodEndsOn, status: d.status, provisional: d.provisional, missingYears: d.missingYears, overridden: d.overridden, pausedDays: d.pausedDays, extension: d.extension, overdue: s.closedOn === undefined && d.overdue, workingDaysLeft: s.closedOn === undefined ? d.workingDaysLeft : null },
     consultations: s.consultations,
     fee: s.fee ?? null,
     draft: s.draft ?? null,
@@ -273,17 +286,18 @@ export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'ca
   };
 }
 
-function listItem(r: { case_id: string; registration_number: string | null; status: string; assignee_id: string | null; received_on: string; due_date: string | null; provisional: boolean; clock_status: string; is_open: boolean; outcome_kind: string | null; applicant_kind: string }, today: string) {
+function listItem(r: Selectable<CasesTable>, d: RowDeadline) {
   return {
     caseId: r.case_id,
     registrationNumber: r.registration_number,
     status: r.status,
     assignee: r.assignee_id,
     receivedOn: r.received_on,
-    dueDate: r.due_date,
+    dueDate: d.dueDate,
     provisional: r.provisional,
-    clockStatus: r.clock_status,
-    overdue: r.is_open && r.due_date !== null && r.due_date < today,
+    clockStatus: d.clockStatus,
+    overdue: r.is_open && d.overdue,
+    workingDaysLeft: r.is_open ? d.workingDaysLeft : null,
     outcome: r.outcome_kind,
     applicantKind: r.applicant_kind,
   };

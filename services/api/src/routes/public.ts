@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isIsoDate } from '@disclosure/calendar';
 import { applicantSchema, localDate, requestContentSchema, type CaseCommand } from '@disclosure/domain';
+import { rowDeadline } from '@disclosure/read-models';
 import { uuidV5, type LoadedCase } from '../commands/caseService.js';
 import { etagOf } from '../http/conditional.js';
 import { correlationIdOf } from '../http/correlation.js';
@@ -33,7 +34,9 @@ export const publicRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app,
 
   app.get('/v1/public/status', { schema: { querystring: lookup, tags: ['public'], summary: 'An applicant looks up a request (可查询、可跟踪)', security: [] }, config: { access: 'public', ...limit } }, async (req) => {
     const row = await findCase(req.query.registrationNumber, req.query.accessCode);
-    return { registrationNumber: row.registration_number, status: row.status, receivedOn: row.received_on, dueDate: row.due_date, repliedOn: row.replied_on, outcome: row.outcome_kind, updatedAt: row.updated_at };
+    const today = localDate(now().toISOString(), deps.agencies.timeZone(row.agency));
+    const dueDate = row.due_date === null ? null : rowDeadline(row, today, deps.calendars).dueDate; // as of today: an open consultation moves it on
+    return { registrationNumber: row.registration_number, status: row.status, receivedOn: row.received_on, dueDate, repliedOn: row.replied_on, outcome: row.outcome_kind, updatedAt: row.updated_at };
   });
 
   app.post('/v1/public/rating', { schema: { body: rating, tags: ['public'], summary: 'An applicant rates the reply (可评价)', security: [] }, config: { access: 'public', ...limit } }, async (req, reply) => {
