@@ -98,6 +98,14 @@ export interface ParkedEvent {
   readonly parkedAt: string;
 }
 
+/** Another projector moved these checkpoints after this one read them: its batch is rolled back. */
+export class CheckpointMoved extends Error {
+  override readonly name = 'CheckpointMoved';
+  constructor(readonly projections: readonly string[], readonly expected: bigint) {
+    super(`checkpoint of ${projections.join(', ')} is no longer at ${expected}: another projector is working on this database`);
+  }
+}
+
 /**
  * Feeds the read models from the event store. Each step reads a batch after the lowest projection
  * checkpoint, folds the cases it touches with the domain's own `evolve`, derives every projection's
@@ -149,17 +157,22 @@ export class Projector {
     const { lo, hi, active } = await this.#plan();
     const page = await this.#read(lo, batchSize);
     const events = hi === undefined ? page : page.filter((e) => e.position <= hi);
-    if (events.length === 0) {
-      if (hi === undefined || page.length === 0) return { events: 0, caughtUp: page.length === 0 && hi === undefined, position: lo === START ? null : lo };
-      await this.#db.transaction().execute((trx) => this.#saveCheckpoints(trx, active, hi, 0));
-      return { events: 0, caughtUp: false, position: hi };
+    try {
+      if (events.length === 0) {
+        if (hi === undefined || page.length === 0) return { events: 0, caughtUp: page.length === 0 && hi === undefined, position: lo === START ? null : lo };
+        await this.#db.transaction().execute((trx) => this.#saveCheckpoints(trx, active, lo, hi, 0));
+        return { events: 0, caughtUp: false, position: hi };
+      }
+      const batch = newBatch();
+      await this.#foldInto(batch, events);
+      const folded = this.#finish(batch);
+      await this.#commit(active, folded, lo, batch.end, batch.events);
+      for (const [caseId, entry] of folded.next) this.#remember(caseId, entry);
+      return { events: events.length, caughtUp: false, position: batch.end };
+    } catch (e) {
+      if (!(e instanceof CheckpointMoved)) throw e;
+      return { events: 0, caughtUp: false, position: lo }; // another projector took this batch: plan again from its checkpoint
     }
-    const batch = newBatch();
-    await this.#foldInto(batch, events);
-    const folded = this.#finish(batch);
-    await this.#commit(active, folded, batch.end, batch.events);
-    for (const [caseId, entry] of folded.next) this.#remember(caseId, entry);
-    return { events: events.length, caughtUp: false, position: batch.end };
   }
 
   /**
@@ -237,6 +250,7 @@ export class Projector {
     let writing: Promise<void> | undefined; // the previous batch's transaction
     let pending: Map<string, CachedCase> | undefined; // its cases, until they are remembered
     let first = true;
+    let from = lo; // where the next batch's transaction moves the checkpoints from
     try {
       while (nextPage) {
         const batch = newBatch();
@@ -246,7 +260,7 @@ export class Projector {
           nextPage = page.length === this.#rebuildPageSize && events.length === page.length ? read(page[page.length - 1]!.position) : undefined;
           if (first && events.length === 0) {
             if (hi === undefined || page.length === 0) return page.length === 0 && hi === undefined ? 'caught-up' : 'more';
-            await this.#db.transaction().execute((trx) => this.#saveCheckpoints(trx, active, hi, 0));
+            await this.#db.transaction().execute((trx) => this.#saveCheckpoints(trx, active, lo, hi, 0));
             progress(0, hi);
             return 'more';
           }
@@ -256,12 +270,13 @@ export class Projector {
         if (batch.events === 0) break;
         const folded = this.#finish(batch);
         if (writing) await writing;
-        writing = this.#commit(active, folded, batch.end, batch.events).then(() => {
+        writing = this.#commit(active, folded, from, batch.end, batch.events).then(() => {
           for (const [caseId, entry] of folded.next) this.#remember(caseId, entry);
           progress(batch.events, batch.end);
         });
         writing.catch(() => {}); // awaited below; a failure is thrown there
         pending = folded.next;
+        from = batch.end;
       }
       if (writing) await writing;
       return 'more';
@@ -321,13 +336,13 @@ export class Projector {
   }
 
   /** Writes a folded batch into the active projections, with their checkpoints, in one transaction. */
-  async #commit(active: readonly Projection[], { changes, parked }: Folded, end: bigint, events: number): Promise<void> {
+  async #commit(active: readonly Projection[], { changes, parked }: Folded, from: bigint, end: bigint, events: number): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
+      await this.#saveCheckpoints(trx, active, from, end, events);
       for (const p of active) {
         const failed = await this.#applyIsolated(p, changes, trx);
         for (const f of [...parked, ...failed]) await this.#park(trx, p.name, f);
       }
-      await this.#saveCheckpoints(trx, active, end, events);
       await this.#beforeCommit?.();
     });
   }
@@ -359,20 +374,32 @@ export class Projector {
     await trx.insertInto('parked_events').values({ projection, position: f.position.toString(), case_id: f.caseId, event_type: f.eventType, error: f.error, parked_at: this.#now().toISOString() }).execute();
   }
 
-  async #saveCheckpoints(trx: Transaction<ReadModelDatabase>, projections: readonly Projection[], position: bigint, events: number) {
+  /**
+   * Moves the checkpoints from `from` to `position`, first thing in the batch's transaction. The move
+   * is conditional and locks the rows until the commit: when a second projector (another worker
+   * process) has moved them meanwhile, this batch is refused with {@link CheckpointMoved} and rolled
+   * back, so no event is applied twice (agency_stats adds deltas).
+   */
+  async #saveCheckpoints(trx: Transaction<ReadModelDatabase>, projections: readonly Projection[], from: bigint, position: bigint, events: number) {
     if (projections.length === 0) return;
     const at = this.#now().toISOString();
-    await trx
+    const moved = await trx
       .insertInto('projection_checkpoints')
       .values(projections.map((p) => ({ projection: p.name, position: position.toString(), events: String(events), updated_at: at })))
       .onConflict((oc) =>
-        oc.column('projection').doUpdateSet((eb) => ({
-          position: eb.ref('excluded.position'),
-          events: sql`projection_checkpoints.events + excluded.events`,
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
+        oc
+          .column('projection')
+          .doUpdateSet((eb) => ({
+            position: eb.ref('excluded.position'),
+            events: sql`projection_checkpoints.events + excluded.events`,
+            updated_at: eb.ref('excluded.updated_at'),
+          }))
+          .where('projection_checkpoints.position', '=', from.toString()),
       )
+      .returning('projection')
       .execute();
+    // a row that did not exist at START is inserted; one another projector inserted first is not
+    if (moved.length !== projections.length) throw new CheckpointMoved(projections.filter((p) => !moved.some((m) => m.projection === p.name)).map((p) => p.name), from);
   }
 
   #remember(caseId: string, entry: CachedCase) {
