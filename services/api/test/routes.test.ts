@@ -249,6 +249,14 @@ t.test('GET /v1/cases: filters, text search (Chinese too) and cursor pagination'
     t.match(items[2], { provisional: true });
     const b = await ocwB.get('/v1/queue');
     t.same(b.json().items.map((i: { caseId: string }) => i.caseId), [p2.caseId], 'ocw-b sees only its own');
+    t.equal(q.json().nextCursor, null, 'one page holds them all');
+
+    const firstPage = (await ocwA.get('/v1/queue?limit=3')).json();
+    t.same(firstPage.items.map((i: { caseId: string }) => i.caseId), [p1.caseId, p3.caseId, p7.caseId], 'pages of 3, in the same order');
+    const secondPage = (await ocwA.get(`/v1/queue?limit=3&cursor=${firstPage.nextCursor}`)).json();
+    t.same(secondPage, { items: [items[3]], nextCursor: null }, 'the cursor gives the rest');
+    assertProblem(t, await ocwA.get('/v1/queue?cursor=bm90LWEtY3Vyc29y'), 'validation-failed', 'a cursor the API did not give');
+    assertProblem(t, await ocwA.get('/v1/queue?limit=0'), 'validation-failed', 'limit 0');
   });
 
   t.test('GET /v1/agency/stats: open, due this week, overdue, replies', async (t) => {
@@ -329,6 +337,11 @@ t.test('POST /v1/intake: another system files a request once, however often it s
   t.equal(events.length, 1, 'one stream of one event');
   t.equal(events[0]!.type, 'RequestReceived');
   t.equal((await app.store.read(caseId)).length, 1);
+
+  const changed = await integrator.post('/v1/intake', intakeBody('GD-2025-000123', '2025-10-11', { request: { description: '另一项申请内容', writtenDownFromOralRequest: false } }));
+  assertProblem(t, changed, 'source-reference-reused');
+  t.match(changed.json().detail, /GD-2025-000123/, 'naming the reference');
+  t.equal((await app.store.read(caseId)).length, 1, 'and nothing recorded');
 
   const other = await integrator.post('/v1/intake', intakeBody('GD-2025-000124', '2025-10-11'));
   t.equal(other.statusCode, 201, 'another reference is another case');

@@ -24,6 +24,7 @@ export const PROBLEMS = {
   'precondition-failed': { status: 412, title: 'The case changed since you read it (If-Match does not match its ETag)' },
   'concurrent-update': { status: 409, title: 'Someone else changed the case at the same time; read it again and retry' },
   'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for a different request' },
+  'source-reference-reused': { status: 422, title: 'This source reference was already filed with a different request' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'store-unavailable': { status: 503, title: 'A store is unavailable; retry shortly' },
   'internal': { status: 500, title: 'Internal error' },

@@ -66,6 +66,8 @@ const listQuery = z
   })
   .strict();
 
+const queueQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(400).optional() }).strict();
+
 /** The access code an applicant uses with the registration number (可查询、可跟踪): 10 characters, no look-alikes. */
 export function newAccessCode(): string {
   const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -147,7 +149,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
     return {
       // a page can hold fewer than `limit` items when dueBefore drops paused cases: follow nextCursor until null
       items: q.dueBefore ? items.filter((i) => i.dueDate !== null && i.dueDate < q.dueBefore!) : items,
-      nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify([last.due_date ?? '9999-12-31', last.case_id])).toString('base64url') : null,
+      nextCursor: rows.length > q.limit && last ? encodeCursor([last.due_date ?? '9999-12-31', last.case_id]) : null,
     };
   });
 
@@ -193,14 +195,21 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
     );
   }
 
-  app.get('/v1/queue', { schema: { tags: ['cases'], summary: 'My open cases, due soonest first' }, config: { access: 'queue' } }, async (req) => {
+  app.get('/v1/queue', { schema: { querystring: queueQuery, tags: ['cases'], summary: 'My open cases, due soonest first (as of today)' }, config: { access: 'queue' } }, async (req) => {
     const p = req.principal!;
     const t = today(p.agency);
-    const rows = await deps.db.selectFrom('work_queue').selectAll().where('agency', '=', p.agency).where('assignee_id', '=', p.sub).orderBy(sql`coalesce(due_date, '9999-12-31'::date)`).orderBy('case_id').limit(500).execute();
-    // sorted on the due dates as of today: a paused case's date has moved on since its row was written
-    const items = rows.map((r) => ({ caseId: r.case_id, registrationNumber: r.registration_number, status: r.status, provisional: r.provisional, ...rowDeadline(r, t, deps.calendars) }));
-    const key = (i: { dueDate: string | null }) => i.dueDate ?? '9999-12-31';
-    return { items: items.sort((a, b) => key(a).localeCompare(key(b)) || a.caseId.localeCompare(b.caseId)) };
+    // Sorted on the due dates as of today — a paused case's date has moved on since its row was
+    // written — so the caller's open cases are read whole (a caseworker holds hundreds, not more).
+    const rows = await deps.db.selectFrom('work_queue').selectAll().where('agency', '=', p.agency).where('assignee_id', '=', p.sub).limit(QUEUE_CAP).execute();
+    const key = (i: { dueDate: string | null; caseId: string }): [string, string] => [i.dueDate ?? '9999-12-31', i.caseId];
+    const after = req.query.cursor ? decodeCursor(req.query.cursor) : undefined;
+    const sorted = rows
+      .map((r) => ({ caseId: r.case_id, registrationNumber: r.registration_number, status: r.status, provisional: r.provisional, ...rowDeadline(r, t, deps.calendars) }))
+      .sort((a, b) => compareKeys(key(a), key(b)))
+      .filter((i) => !after || compareKeys(key(i), after) > 0);
+    const page = sorted.slice(0, req.query.limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: sorted.length > page.length && last ? encodeCursor(key(last)) : null };
   });
 
   app.get('/v1/agency/stats', { schema: { tags: ['cases'], summary: 'Open, due this week, overdue, on-time rate, replies by outcome' }, config: { access: 'agency.stats' } }, async (req) => {
@@ -240,10 +249,14 @@ function actorOf(req: { principal?: { sub: string; agency: string; name?: string
 }
 
 /** Whether a case was received from this very request body (the receipt as recorded against what was sent). */
-function sameRequest(loaded: LoadedCase, body: object): boolean {
+export function sameRequest(loaded: LoadedCase, body: object): boolean {
   const pick = (v: Record<string, unknown>) => JSON.parse(JSON.stringify({ channel: v.channel, evidence: v.evidence, applicant: v.applicant, request: v.request })) as unknown;
   return canonicalJson(pick(loaded.events[0]!.data as Record<string, unknown>)) === canonicalJson(pick(body as Record<string, unknown>));
 }
+
+const QUEUE_CAP = 5_000;
+const compareKeys = (a: readonly [string, string], b: readonly [string, string]) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]);
+const encodeCursor = (key: readonly [string, string]) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 function decodeCursor(cursor: string): [string, string] {
   try {

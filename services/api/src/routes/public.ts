@@ -7,7 +7,7 @@ import { uuidV5, type LoadedCase } from '../commands/caseService.js';
 import { etagOf } from '../http/conditional.js';
 import { correlationIdOf } from '../http/correlation.js';
 import { HttpProblem } from '../http/problems.js';
-import { accessCodeDigest, caseResponse, type CaseRouteOptions } from './cases.js';
+import { accessCodeDigest, caseResponse, sameRequest, type CaseRouteOptions } from './cases.js';
 
 const lookup = z.object({ registrationNumber: z.string().regex(/^[A-Za-z0-9_.]+-\d{4}-\d{1,9}$/, { error: 'expected {agency}-{year}-{seq}' }), accessCode: z.string().regex(/^[A-Za-z0-9]{6,20}$/, { error: 'expected the access code given at registration' }) }).strict();
 const rating = lookup.extend({ rating: z.enum(['satisfied', 'basically-satisfied', 'dissatisfied']), comment: z.string().trim().min(1).max(4000).optional() }).strict();
@@ -60,20 +60,17 @@ export const publicRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app,
     const today = localDate(now().toISOString(), deps.agencies.timeZone(p.agency));
     let loaded: LoadedCase;
     let created = true;
+    const data = { jurisdiction: agency.jurisdiction, channel: 'system', evidence: { statedReceiptDate: req.body.statedReceiptDate, sourceSystem: req.body.sourceSystem, sourceReference: req.body.sourceReference }, applicant: req.body.applicant, request: req.body.request };
     try {
-      const command = {
-        type: 'receiveRequest',
-        caseId,
-        at: now().toISOString(),
-        actor: { id: p.sub, agency: p.agency, role: 'integrator' },
-        data: { jurisdiction: agency.jurisdiction, channel: 'system', evidence: { statedReceiptDate: req.body.statedReceiptDate, sourceSystem: req.body.sourceSystem, sourceReference: req.body.sourceReference }, applicant: req.body.applicant, request: req.body.request },
-      } as CaseCommand;
+      const command = { type: 'receiveRequest', caseId, at: now().toISOString(), actor: { id: p.sub, agency: p.agency, role: 'integrator' }, data } as CaseCommand;
       loaded = await cases.execute(command, { role: 'integrator', correlationId: correlationIdOf(req.headers, req.id), eventId: (i) => uuidV5(`${caseId}/${i}`) });
     } catch (e) {
       if (!(e instanceof HttpProblem && (e.code === 'command-not-allowed' || e.code === 'concurrent-update'))) throw e;
       loaded = await cases.load(caseId, p.agency); // already filed: the same case answers
       created = false;
     }
+    // a resend is the same request; the same reference with other content is the sender's error, not a retry
+    if (!created && !sameRequest(loaded, data)) throw new HttpProblem('source-reference-reused', `${req.body.sourceSystem} ${req.body.sourceReference} was filed on ${loaded.state.receivedOn} with a different request; send a new reference`);
     return reply.code(created ? 201 : 200).header('Location', `/v1/cases/${caseId}`).header('ETag', etagOf(loaded.revision)).send(caseResponse(loaded, deps, today));
   });
 };
