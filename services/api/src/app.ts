@@ -34,6 +34,11 @@ export interface ApiDependencies {
   readonly publicRateLimit?: number;
   /** Called by the worker loop so /metrics and /health can report it. */
   readonly projectorLag?: () => Promise<{ events: number; seconds: number }>;
+  /**
+   * Behind a reverse proxy: which proxies' `X-Forwarded-For` to believe (fastify `trustProxy`: true, or
+   * addresses/CIDRs, comma-separated), so the public rate limit counts clients, not the proxy.
+   */
+  readonly trustProxy?: boolean | string;
 }
 
 declare module 'fastify' {
@@ -108,6 +113,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
     },
     bodyLimit: 1_048_576,
     return503OnClosing: true,
+    trustProxy: deps.trustProxy ?? false,
     // a URL the router cannot decode (`%ZZ`) or a path parameter over its length: a problem like any other refusal
     frameworkErrors: (error, req, reply) => {
       void (reply as FastifyReply).code(400).type('application/problem+json').send(new HttpProblem('validation-failed', error.message, { fields: [{ path: 'url', message: error.message }] }).toProblem(req.url));
@@ -115,6 +121,8 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  const routes = new RouteMethods();
+  app.addHook('onRoute', (route) => routes.add(route.url, route.method));
 
   const metrics = new Metrics(deps);
   const cases = new CaseService(deps.store, deps.calendars);
@@ -132,8 +140,11 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(rateLimit, { global: false });
 
-  app.addHook('onRequest', async (req) => {
+  // every answer names its request id (the caller's X-Request-Id when it is a plain token), so a
+  // caller can quote it and an operator can find the request's log lines
+  app.addHook('onRequest', async (req, reply) => {
     (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
+    void reply.header('x-request-id', req.id);
     const access = req.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
     const header = req.headers.authorization;
@@ -178,7 +189,10 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
     void reply.code(problem.status).type('application/problem+json').send(problem.toProblem(req.url));
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).type('application/problem+json').send(new HttpProblem('not-found', `no route ${req.method} ${req.url.split('?')[0]}`).toProblem(req.url));
+    const path = req.url.split('?')[0]!;
+    const allowed = routes.methodsFor(path);
+    if (allowed.length === 0 || allowed.includes(req.method)) return void reply.code(404).type('application/problem+json').send(new HttpProblem('not-found', `no route ${req.method} ${path}`).toProblem(req.url));
+    void reply.code(405).header('allow', allowed.join(', ')).type('application/problem+json').send(new HttpProblem('method-not-allowed', `${path} answers ${allowed.join(', ')}, not ${req.method}`).toProblem(req.url));
   });
 
   await app.register(caseRoutes, { deps, cases, now });
@@ -186,6 +200,22 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   await app.register(operationsRoutes, { deps, metrics });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** Which methods each route path answers, to tell a wrong method (405, with `Allow`) from a wrong path (404). */
+class RouteMethods {
+  readonly #routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  add(url: string, method: string | readonly string[]) {
+    const source = `^${url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`;
+    let entry = this.#routes.find((r) => r.pattern.source === source);
+    if (!entry) this.#routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
+    for (const m of typeof method === 'string' ? [method] : method) entry.methods.add(m);
+  }
+  methodsFor(path: string): string[] {
+    const methods = new Set<string>();
+    for (const r of this.#routes) if (r.pattern.test(path)) for (const m of r.methods) methods.add(m);
+    return [...methods].sort();
+  }
 }
 
 /** Every failure as a problem: ours, the domain's, fastify's (body, media type, validation), the stores'. */

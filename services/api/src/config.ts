@@ -15,11 +15,13 @@ export interface DeploymentConfig {
   readonly host: string;
   readonly auth: AuthConfig;
   readonly logLevel: string;
+  /** TRUST_PROXY: `true`, or the proxies' addresses/CIDRs (comma-separated); absent: none. */
+  readonly trustProxy?: boolean | string;
 }
 
 /**
  * Reads EVENT_STORE_URL, DATABASE_URL, DATA_DIR (./data), PORT (3000), HOST (127.0.0.1),
- * JWT_SECRET or JWKS_URL (with JWT_ISSUER, JWT_AUDIENCE), LOG_LEVEL. Without JWT_SECRET and
+ * JWT_SECRET or JWKS_URL (with JWT_ISSUER, JWT_AUDIENCE), LOG_LEVEL, TRUST_PROXY. Without JWT_SECRET and
  * JWKS_URL the dev secret is used and dev tokens can be issued.
  */
 export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
@@ -38,7 +40,12 @@ export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
     host: env.HOST ?? '127.0.0.1',
     auth,
     logLevel: env.LOG_LEVEL ?? 'info',
+    ...(env.TRUST_PROXY ? { trustProxy: trustProxyOf(env.TRUST_PROXY) } : {}),
   };
+}
+
+function trustProxyOf(value: string): boolean | string {
+  return value === 'true' || value === 'false' ? value === 'true' : value;
 }
 
 /** Opens the configured event store. */

@@ -24,6 +24,7 @@ const app = await buildApp({
   verifyToken: tokenVerifier(config.auth),
   logger: { level: config.logLevel },
   projectorLag: async () => (worker ? worker.lag() : { events: 0, seconds: 0 }),
+  ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }),
 });
 worker = startWorker({ store, db, calendars, log: app.log });
 const address = await app.listen({ port: config.port, host: config.host });

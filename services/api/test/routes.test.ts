@@ -317,6 +317,35 @@ t.test('the public routes are rate-limited per client: the 4th request of 3 allo
   t.equal((await staff.get('/v1/cases')).statusCode, 200, 'staff routes are not limited by it');
 });
 
+t.test('behind a trusted proxy the limit counts each client by X-Forwarded-For; an untrusted sender cannot pick its own address', async (t) => {
+  const status = (app: Awaited<ReturnType<typeof testApp>>, forwardedFor: string) =>
+    app.app.inject({ method: 'GET', url: '/v1/public/status?registrationNumber=demo-2025-1&accessCode=ABCDEFGHJK', headers: { 'x-forwarded-for': forwardedFor } });
+  const proxied = await testApp({ publicRateLimit: 2, trustProxy: '127.0.0.1' });
+  t.teardown(() => proxied.close());
+  for (const client of ['203.0.113.7', '203.0.113.7', '198.51.100.2', '198.51.100.2']) t.equal((await status(proxied, client)).statusCode, 404, `${client} within its own limit`);
+  t.equal((await status(proxied, '203.0.113.7')).statusCode, 429, 'the third request of one client is limited');
+  const direct = await testApp({ publicRateLimit: 2 });
+  t.teardown(() => direct.close());
+  t.equal((await status(direct, '203.0.113.7')).statusCode, 404);
+  t.equal((await status(direct, '198.51.100.2')).statusCode, 404);
+  t.equal((await status(direct, '192.0.2.9')).statusCode, 429, 'without a trusted proxy, a made-up X-Forwarded-For does not buy more requests');
+});
+
+t.test('a known path with a method it does not answer is 405 with Allow; every answer carries its request id', async (t) => {
+  const wrong = await app.app.inject({ method: 'DELETE', url: '/v1/cases' });
+  assertProblem(t, wrong, 'method-not-allowed');
+  t.equal(wrong.headers.allow, 'GET, HEAD, POST', 'naming the methods it answers');
+  const onCase = await app.app.inject({ method: 'PUT', url: '/v1/cases/3f2b1c9e-8d7a-4b6c-9e5f-1a2b3c4d5e6f/archive' });
+  assertProblem(t, onCase, 'method-not-allowed', 'with a path parameter');
+  t.equal(onCase.headers.allow, 'POST');
+  assertProblem(t, await app.app.inject({ method: 'DELETE', url: '/v1/nothing-here' }), 'not-found', 'an unknown path stays 404');
+  const given = await cw.get('/v1/cases', { 'x-request-id': 'portal-req-42' });
+  t.equal(given.headers['x-request-id'], 'portal-req-42', 'the caller’s request id comes back');
+  const minted = await applicant.get('/v1/cases');
+  t.match(minted.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'or one is minted, on errors too');
+  t.equal(wrong.headers['x-request-id'] !== undefined, true);
+});
+
 t.test('POST /v1/intake: another system files a request once, however often it sends it', async (t) => {
   app.setNow(at('2025-10-13'));
   const integrator = await callerAs(app, 'integrator', 'province-portal');

@@ -24,7 +24,7 @@ export interface TestApp {
 }
 
 /** An API on embedded stores (PGlite in memory), with a clock the test sets and captured logs. */
-export async function testApp(options: { publicRateLimit?: number } = {}): Promise<TestApp> {
+export async function testApp(options: { publicRateLimit?: number; trustProxy?: string } = {}): Promise<TestApp> {
   const store = await PostgresEventStore.open(await pgliteDatabase());
   const db = await openReadModels();
   const calendars = builtinCalendars();
@@ -45,6 +45,7 @@ export async function testApp(options: { publicRateLimit?: number } = {}): Promi
     now: () => now,
     logger: { stream: sink, level: 'info' },
     ...(options.publicRateLimit ? { publicRateLimit: options.publicRateLimit } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const projector = new Projector({ store, db, calendars });
   return {
