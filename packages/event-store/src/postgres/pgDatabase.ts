@@ -40,6 +40,9 @@ export function pgSession(client: pg.Pool | pg.ClientBase): SqlSession {
 export function pgDatabase(config: pg.PoolConfig): SqlDatabase {
   const pool = new pg.Pool(config);
   pool.on('error', () => {}); // an idle client lost with the server: the next query reports it
+  // A checked-out client has no pool listener: a server restart between its queries (inside a
+  // transaction) would emit an unhandled 'error' and crash the process. Its next query reports it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const listeners = new Set<pg.Client>();
   return {
     ...pgSession(pool),

@@ -33,8 +33,13 @@ export async function openReadModels(options: ReadModelsOptions = {}): Promise<K
   return db;
 }
 
-/** An idle connection lost with the server (a restart) must not crash the process: the next query reports it. */
+/**
+ * A connection lost with the server (a restart) must not crash the process, whether idle in the pool
+ * or checked out between two queries of a transaction (the pool listens only to idle ones): the next
+ * query reports it.
+ */
 function quietPool(pool: pg.Pool): pg.Pool {
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }

@@ -1,0 +1,31 @@
+import t from 'tap';
+import pg from 'pg';
+import { pgDatabase } from '@disclosure/event-store';
+
+const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+t.test('a connection killed by the server inside a transaction fails that transaction, not the process', async (t) => {
+  const db = pgDatabase({ connectionString: url, max: 2 });
+  t.teardown(() => db.close());
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  t.teardown(() => admin.end());
+  let unhandled: unknown;
+  const onUncaught = (e: unknown) => (unhandled = e);
+  process.on('uncaughtException', onUncaught);
+  t.teardown(() => void process.off('uncaughtException', onUncaught));
+
+  const failed = db.transaction(async (session) => {
+    const { rows: [{ pid }] } = (await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as { rows: [{ pid: number }] };
+    // the server ends this connection while the transaction waits between two queries, as a restart does
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await new Promise((r) => setTimeout(r, 200));
+    await session.query('SELECT 1');
+  });
+  await t.rejects(failed, 'the transaction reports the lost connection');
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(unhandled, undefined, 'no uncaught error event');
+  const { rows } = await db.query<{ one: number }>('SELECT 1 AS one');
+  const one = rows[0]?.one;
+  t.equal(one, 1, 'the pool serves the next query on a new connection');
+});
