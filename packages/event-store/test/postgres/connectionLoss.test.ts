@@ -16,7 +16,8 @@ t.test('a connection killed by the server inside a transaction fails that transa
   t.teardown(() => void process.off('uncaughtException', onUncaught));
 
   const failed = db.transaction(async (session) => {
-    const { rows: [{ pid }] } = (await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as { rows: [{ pid: number }] };
+    const { rows } = await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const pid = rows[0]!.pid;
     // the server ends this connection while the transaction waits between two queries, as a restart does
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);
     await new Promise((r) => setTimeout(r, 200));
@@ -25,7 +26,7 @@ t.test('a connection killed by the server inside a transaction fails that transa
   await t.rejects(failed, 'the transaction reports the lost connection');
   await new Promise((r) => setTimeout(r, 100));
   t.equal(unhandled, undefined, 'no uncaught error event');
-  const { rows } = await db.query<{ one: number }>('SELECT 1 AS one');
-  const one = rows[0]?.one;
+  const next = await db.query<{ one: number }>('SELECT 1 AS one');
+  const one = next.rows[0]?.one;
   t.equal(one, 1, 'the pool serves the next query on a new connection');
 });
