@@ -1,13 +1,19 @@
-import { GENESIS_HASH, sealEvents } from '../hashChain/hashChain.js';
+import { GENESIS_HASH, sealEvents, type SealedEvent } from '../hashChain/hashChain.js';
 import { DuplicateEventId, EventStoreUnavailable, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../port/errors.js';
 import type { AllSubscription, AppendOptions, AppendResult, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../port/eventStore.js';
 import { catchUpSubscription } from '../subscriptions/catchUpSubscription.js';
 import { assertSchemaName, eventStoreDdl, MAX_BATCH, POSITION_SHIFT } from './schema.js';
+import { binaryInt4Array, binaryTextArray, binaryUuidArray } from './binaryArray.js';
 import { sqlErrorOf, type SqlDatabase, type SqlSession } from './sqlClient.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TAIL_CACHE_SIZE = 50_000;
 const MAX_ANY_RETRIES = 50;
+/**
+ * Least time between the starts of two wake-up NOTIFYs while appends keep coming (see
+ * #wakeSubscribers): a quiet store's first append is announced at once, a busy one's ≤ 100 times a second.
+ */
+const NOTIFY_GAP_MS = 10;
 
 interface Row {
   position: string | number | bigint;
@@ -49,23 +55,44 @@ export class PostgresEventStore implements EventStore {
   readonly #schema: string;
   readonly #now: () => Date;
   readonly #tails = new Map<string, Tail>();
-  readonly #insertSql: string;
+  readonly #insertOneSql: string;
+  readonly #insertArraysSql: string;
+  readonly #insertJsonSql: string;
   readonly #channel: string;
   #notifying = false;
   #notifyAgain = false;
+  #notifiedAt = -Infinity;
 
   private constructor(db: SqlDatabase, schema: string, now: () => Date) {
     this.#db = db;
     this.#schema = schema;
     this.#now = now;
     this.#channel = `${schema}_events`;
-    this.#insertSql = `
-      INSERT INTO ${schema}.events (position, stream_id, revision, event_id, type, version, data, metadata, hash)
+    // Each statement inserts the batch chained onto the stream's last event, guarded by that event's
+    // revision and hash ($2 and the last parameter; -1 and NULL for a new stream), event i at
+    // position xid × 65536 + i and revision $2 + i. A single event — most appends — goes as plain
+    // parameters. A batch goes as arrays in binary format, one per column, where the session can
+    // send them; otherwise (PGlite), and for events the arrays cannot carry exactly as the JSON
+    // does (see plainEvent), as one JSON document. A batch returns only its count and last position.
+    const guard = (hash: string) => `WHERE ${hash}::text IS NULL OR EXISTS (SELECT 1 FROM ${schema}.events WHERE stream_id = $1 AND revision = $2 AND hash = ${hash})`;
+    const into = `INSERT INTO ${schema}.events (position, stream_id, revision, event_id, type, version, data, metadata, hash)`;
+    const counted = (insert: string) => `WITH inserted AS (${insert}\n      RETURNING position)\n      SELECT count(*)::int AS inserted, max(position) AS position FROM inserted`;
+    this.#insertOneSql = `
+      ${into}
+      SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} + 1, $1, $2::int + 1, $3::uuid, $4::text, $5::int, $6::json, $7::json, $8::text
+      ${guard('$9')}
+      RETURNING position`;
+    this.#insertArraysSql = counted(`
+      ${into}
+      SELECT x.base + e.ord, $1, $2::int + e.ord::int, e.id, e.type, e.version, e.data, e.metadata, e.hash
+      FROM (SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} AS base) x,
+        unnest($3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[]) WITH ORDINALITY AS e(id, type, version, data, metadata, hash, ord)
+      ${guard('$9')}`);
+    this.#insertJsonSql = counted(`
+      ${into}
       SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} + e.ord, $1, $2::int + e.ord::int, e.id, e.type, e.version, e.data, e.metadata, e.hash
       FROM json_to_recordset($3::json) AS e(ord int, id uuid, type text, version int, data json, metadata json, hash text)
-      WHERE $4::text IS NULL OR EXISTS (SELECT 1 FROM ${schema}.events WHERE stream_id = $1 AND revision = $2 AND hash = $4)
-      RETURNING position`;
-    // RETURNING keeps the order of the SELECT, which json_to_recordset gives in array order.
+      ${guard('$4')}`);
   }
 
   /** Creates the schema if needed (one process at a time) and returns a store on it. */
@@ -82,7 +109,7 @@ export class PostgresEventStore implements EventStore {
 
   /** A store on a schema that already exists (no DDL, no locks). */
   static attach(db: SqlDatabase, options: PostgresEventStoreOptions = {}): PostgresEventStore {
-    return new PostgresEventStore(db, assertSchemaName(options.schema ?? 'disclosure'), options.now ?? (() => new Date()));
+    return new PostgresEventStore(db, assertSchemaName(options.schema ?? 'disclosure'), options.now ?? systemClock);
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -100,22 +127,20 @@ export class PostgresEventStore implements EventStore {
           if (dup) return dup;
           throw new WrongExpectedRevision(streamId, expected, await this.#actualRevision(streamId));
         }
-        const sealed = sealEvents(tail?.hash ?? GENESIS_HASH, events, this.#now().toISOString());
-        const batch = JSON.stringify(sealed.map((e, i) => ({ ord: i + 1, id: e.id, type: e.type, version: e.version, data: e.data, metadata: e.metadata, hash: e.metadata.hash })));
-        let inserted: { position: string }[] | 'conflict';
+        const sealed = sealEvents(tail?.hash ?? GENESIS_HASH, events, this.#now === systemClock ? systemTimestamp() : this.#now().toISOString());
+        let position: string | null;
         try {
-          const r = await this.#db.query<{ position: string }>(this.#insertSql, [streamId, tail?.revision ?? -1, batch, tail?.hash ?? null]);
-          inserted = r.rowCount === events.length ? r.rows : 'conflict';
+          position = await this.#insert(streamId, tail, sealed);
         } catch (e) {
           if (sqlErrorOf(e).code !== '23505') throw e;
-          inserted = 'conflict';
+          position = null;
         }
-        if (inserted !== 'conflict') {
+        if (position !== null) {
           const last = sealed[sealed.length - 1]!;
           const revision = (tail?.revision ?? -1) + events.length;
           this.#remember(streamId, { revision, hash: last.metadata.hash });
           this.#wakeSubscribers();
-          return { nextExpectedRevision: revision, position: BigInt(inserted[inserted.length - 1]!.position), duplicate: false };
+          return { nextExpectedRevision: revision, position: BigInt(position), duplicate: false };
         }
         this.#tails.delete(streamId);
         const dup = await this.#duplicateOf(streamId, events);
@@ -174,6 +199,46 @@ export class PostgresEventStore implements EventStore {
     this.#tails.clear();
   }
 
+  /** Inserts the sealed batch after `tail`; the last event's position, or null when the guard found another tail. */
+  async #insert(streamId: string, tail: Tail | null, sealed: readonly SealedEvent[]): Promise<string | null> {
+    const after = tail?.revision ?? -1;
+    const guard = tail?.hash ?? null;
+    if (sealed.length === 1 || this.#db.binaryParameters) {
+      const data = new Array<string>(sealed.length);
+      const metadata = new Array<string>(sealed.length);
+      let plain = true;
+      for (let i = 0; plain && i < sealed.length; i++) {
+        const e = sealed[i]!;
+        const d = JSON.stringify(e.data) as string | undefined;
+        metadata[i] = JSON.stringify(e.metadata);
+        plain = plainEvent(e, d, metadata[i]!);
+        data[i] = d!;
+      }
+      if (plain && sealed.length === 1) {
+        const e = sealed[0]!;
+        const r = await this.#db.query<{ position: string }>(this.#insertOneSql, [streamId, after, e.id, e.type, e.version, data[0], metadata[0], e.metadata.hash, guard]);
+        return r.rows.length === 1 ? r.rows[0]!.position : null;
+      }
+      if (plain) {
+        const r = await this.#db.query<{ inserted: number; position: string | null }>(this.#insertArraysSql, [
+          streamId,
+          after,
+          binaryUuidArray(sealed.map((e) => e.id)),
+          binaryTextArray('text', sealed.map((e) => e.type)),
+          binaryInt4Array(sealed.map((e) => e.version)),
+          binaryTextArray('json', data),
+          binaryTextArray('json', metadata),
+          binaryTextArray('text', sealed.map((e) => e.metadata.hash)),
+          guard,
+        ]);
+        return r.rows[0]?.inserted === sealed.length ? r.rows[0].position : null;
+      }
+    }
+    const batch = JSON.stringify(sealed.map((e, i) => ({ ord: i + 1, id: e.id, type: e.type, version: e.version, data: e.data, metadata: e.metadata, hash: e.metadata.hash })));
+    const r = await this.#db.query<{ inserted: number; position: string | null }>(this.#insertJsonSql, [streamId, after, batch, guard]);
+    return r.rows[0]?.inserted === sealed.length ? r.rows[0].position : null;
+  }
+
   async #tailFor(streamId: string, expected: AppendOptions['expectedRevision']): Promise<Tail | null | 'missing'> {
     if (expected === 'no_stream') return null;
     if (typeof expected === 'number') {
@@ -210,8 +275,10 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Tells subscribers (any process LISTENing on the channel) that something was appended, after the
-   * commit and outside it: at most one NOTIFY in flight, later appends folded into the next one. It
-   * is only a hint — subscriptions also poll — so a lost one delays, never loses.
+   * commit and outside it: at most one NOTIFY in flight, later appends folded into the next one, and
+   * under a steady stream of appends no more than one per NOTIFY_GAP_MS (a NOTIFY is a transaction
+   * of its own, with an id and a commit record: the server's work of a small append). It is only a
+   * hint — subscriptions also poll — so a lost or late one delays, never loses.
    */
   #wakeSubscribers(): void {
     if (this.#notifying) {
@@ -219,8 +286,16 @@ export class PostgresEventStore implements EventStore {
       return;
     }
     this.#notifying = true;
+    const wait = this.#notifiedAt + NOTIFY_GAP_MS - performance.now();
+    if (wait > 0) setTimeout(() => this.#notify(), wait).unref();
+    else this.#notify();
+  }
+
+  #notify(): void {
+    this.#notifiedAt = performance.now();
+    // Plain NOTIFY (simple protocol, no result rows): the cheapest statement there is to send.
     void this.#db
-      .query('SELECT pg_notify($1, $2)', [this.#channel, ''])
+      .execute(`NOTIFY ${this.#channel}`)
       .catch(() => {})
       .finally(() => {
         this.#notifying = false;
@@ -236,6 +311,45 @@ export class PostgresEventStore implements EventStore {
     this.#tails.set(streamId, tail);
     if (this.#tails.size > TAIL_CACHE_SIZE) this.#tails.delete(this.#tails.keys().next().value!);
   }
+}
+
+const systemClock = (): Date => new Date();
+let lastMillis = NaN;
+let lastTimestamp = '';
+/** `new Date().toISOString()`, formatted once per millisecond (appends come several per millisecond). */
+function systemTimestamp(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastTimestamp = new Date(now).toISOString();
+    lastMillis = now;
+  }
+  return lastTimestamp;
+}
+
+const AWKWARD_TEXT = /[\u0000\p{Cs}]/u;
+
+/**
+ * Whether an event can go as plain values (parameters or binary arrays) and be stored exactly as
+ * through the batch's JSON document, which the server takes apart. What it cannot carry the same
+ * way takes the JSON's way and meets the same outcome as always: a JSON null or absent data (the
+ * column's NOT NULL), a type that is not text, a version that is not an int4, and text with a NUL
+ * or a lone surrogate (refused when the server de-escapes the document; in JSON text they read
+ * \u0000 and \udxxx — a literal backslash before "u0000" or "ud" also lands here, harmlessly).
+ */
+function plainEvent(e: SealedEvent, data: string | undefined, metadata: string): boolean {
+  return (
+    typeof e.type === 'string' &&
+    !AWKWARD_TEXT.test(e.type) &&
+    Number.isInteger(e.version) &&
+    e.version >= -2_147_483_648 &&
+    e.version <= 2_147_483_647 &&
+    data !== undefined &&
+    data !== 'null' &&
+    !data.includes('\\u0000') &&
+    !data.includes('\\ud') &&
+    !metadata.includes('\\u0000') &&
+    !metadata.includes('\\ud')
+  );
 }
 
 function toRecorded(row: Row): RecordedEvent {

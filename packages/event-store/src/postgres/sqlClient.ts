@@ -4,8 +4,10 @@
  */
 export interface SqlSession {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
-  /** Runs a script of several statements without parameters (DDL). */
+  /** Runs a script of several statements without parameters (DDL, the wake-up NOTIFY). */
   execute(script: string): Promise<void>;
+  /** Whether Buffer parameters go to the server in binary format (`pg` does; PGlite does not). */
+  readonly binaryParameters?: boolean;
 }
 
 export interface SqlDatabase extends SqlSession {
@@ -36,6 +38,7 @@ export function sqlDatabaseOnSession(session: SqlSession): SqlDatabase {
   return {
     query: (sql, params) => session.query(sql, params),
     execute: (script) => session.execute(script),
+    ...(session.binaryParameters ? { binaryParameters: true } : {}),
     transaction: (fn) => fn(session),
     listen: async () => async () => {},
     close: async () => {},

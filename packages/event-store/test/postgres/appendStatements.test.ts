@@ -1,0 +1,136 @@
+import t from 'tap';
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { pgDatabase, pgSession, PostgresEventStore, sqlDatabaseOnSession, verifyChain, type EventStore, type NewEvent, type SqlDatabase } from '@disclosure/event-store';
+import { anEvent, uniqueSchema } from '../contract/fixtures.js';
+
+// The PostgreSQL adapter sends a single event as plain parameters, a batch as binary arrays, and
+// whatever those cannot carry exactly as one JSON document (the one statement all appends used to
+// take). Whichever way an event goes, what is stored — or the refusal — must be the same.
+
+const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const admin = new pg.Client({ connectionString: url });
+const schemas: string[] = [];
+t.before(() => admin.connect());
+t.teardown(async () => {
+  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  await admin.end();
+});
+
+async function openStore(db: SqlDatabase = pgDatabase({ connectionString: url, max: 4 })): Promise<{ store: EventStore; schema: string }> {
+  const schema = uniqueSchema('es_stmt');
+  schemas.push(schema);
+  return { store: await PostgresEventStore.open(db, { schema }), schema };
+}
+
+/** The stored rows' text, exactly as the server keeps it. */
+async function storedText(schema: string, streamId: string) {
+  const { rows } = await admin.query<{ revision: number; position: string; event_id: string; type: string; version: number; data: string; metadata: string; hash: string }>(
+    `SELECT revision, position::text, event_id::text, type, version, data::text, metadata::text, hash FROM ${schema}.events WHERE stream_id = $1 ORDER BY revision`,
+    [streamId],
+  );
+  return rows;
+}
+
+const withData = (data: unknown, overrides: Partial<NewEvent> = {}): NewEvent => ({ ...anEvent('Odd'), data, ...overrides });
+
+t.test('single events and batches store the exact JSON text, positions in order, a sound chain', async (t) => {
+  const { store, schema } = await openStore();
+  t.teardown(() => store.close());
+  const big = { text: '政府信息公开申请 — 依申请公开 “引号” \\ 反斜杠 \n 换行 😀 \u007f \u2028', blob: 'あ中文ü'.repeat(50_000), n: [1.5, -0, 1e21, 2e-7] };
+  const one = [withData(big)];
+  const batch = [withData({ b: 1, a: [true, null, '\t\b\f'] }), withData('a top-level string, "quoted" \\ \u0001'), withData(42), withData([]), withData({ 键: '值' }, { type: 'Type with spaces & ünïcödé', version: 7 })];
+  const r1 = await store.append('case-exact', one, { expectedRevision: 'no_stream' });
+  const r2 = await store.append('case-exact', batch, { expectedRevision: 0 });
+  t.equal(r2.nextExpectedRevision, 5);
+  const rows = await storedText(schema, 'case-exact');
+  const sent = [...one, ...batch];
+  t.same(rows.map((r) => r.data), sent.map((e) => JSON.stringify(e.data)), 'data stored as JSON.stringify wrote it');
+  t.same(rows.map((r) => [r.event_id, r.type, r.version]), sent.map((e) => [e.id, e.type, e.version]));
+  const read = await store.read('case-exact');
+  t.same(rows.map((r) => r.metadata), read.map((e) => JSON.stringify(e.metadata)), 'metadata stored as JSON.stringify wrote it');
+  t.same(rows.map((r) => r.hash), read.map((e) => e.metadata.hash), 'the hash column is the metadata hash');
+  t.ok(verifyChain(read).ok);
+  const positions = rows.map((r) => BigInt(r.position));
+  t.equal(positions[0], r1.position);
+  t.equal(positions[5], r2.position, 'the batch reports its last position');
+  t.ok(positions.slice(1).every((p, i) => p === positions[1]! + BigInt(i)), 'a batch takes consecutive positions');
+  t.ok(positions[1]! > positions[0]!);
+});
+
+t.test('a guard that fails or a taken revision is a conflict, whichever statement', async (t) => {
+  const { store } = await openStore();
+  t.teardown(() => store.close());
+  await store.append('case-guard', [anEvent()], { expectedRevision: 'no_stream' });
+  await t.rejects(store.append('case-guard', [anEvent(), anEvent()], { expectedRevision: 'no_stream' }), { name: 'WrongExpectedRevision', actual: 0 });
+  await t.rejects(store.append('case-guard', [anEvent(), anEvent()], { expectedRevision: 3 }), { name: 'WrongExpectedRevision', actual: 0 });
+  const other = await openStore();
+  t.teardown(() => other.store.close());
+  const batch = [anEvent(), anEvent()];
+  await store.append('case-guard', batch, { expectedRevision: 0 });
+  t.same((await store.append('case-guard', batch, { expectedRevision: 0 })).duplicate, true, 'a batch retried is a duplicate');
+  await t.rejects(store.append('case-guard', [anEvent(), batch[1]!], { expectedRevision: 2 }), { name: 'DuplicateEventId' });
+});
+
+// What the one JSON statement did with odd input, found by running this file against it: the
+// server refuses to de-escape \u0000 and lone surrogates anywhere in the document (22P05, 22P02),
+// a JSON null or an absent value is an SQL NULL (23502), a fractional version is not an int (22P02).
+const refusals: [string, () => NewEvent, string][] = [
+  ['a NUL in data', () => withData({ s: 'a\u0000b' }), '22P05'],
+  ['a NUL in metadata', () => withData({}, { metadata: { ...anEvent().metadata, actor: 'a\u0000' } }), '22P05'],
+  ['a NUL in the type', () => withData({}, { type: 'T\u0000' }), '22P05'],
+  ['a lone surrogate in data', () => withData({ s: 'x\ud800y' }), '22P02'],
+  ['a lone surrogate in the type', () => withData({}, { type: 'T\udc00' }), '22P02'],
+  ['null data', () => withData(null), '23502'],
+  ['absent data', () => withData(undefined), '23502'],
+  ['a fractional version', () => withData({}, { version: 1.5 }), '22P02'],
+];
+
+t.test('input the JSON statement refused is refused the same way, alone or in a batch', async (t) => {
+  const { store, schema } = await openStore();
+  t.teardown(() => store.close());
+  for (const [name, make, code] of refusals) {
+    for (const size of [1, 3]) {
+      const batch = [make(), ...Array.from({ length: size - 1 }, () => anEvent())];
+      await t.rejects(store.append(`case-refused-${randomUUID()}`, size === 1 ? batch : batch.reverse(), { expectedRevision: 'no_stream' }), { code }, `${name}, ${size} event(s)`);
+    }
+  }
+  t.equal((await admin.query(`SELECT count(*)::int AS n FROM ${schema}.events`)).rows[0].n, 0, 'nothing stored');
+});
+
+t.test('text that only looks like those escapes is stored exactly', async (t) => {
+  const { store, schema } = await openStore();
+  t.teardown(() => store.close());
+  const looksOdd = [withData({ s: 'a literal \\u0000 and \\ud800' }), withData('\\udfff'), withData({ k: 1 }, { type: 'T \\u0000' })];
+  for (const size of [1, 3]) {
+    const streamId = `case-looks-${size}`;
+    const batch = looksOdd.slice(0, size).map((e) => ({ ...e, id: randomUUID() }));
+    await store.append(streamId, batch, { expectedRevision: 'no_stream' });
+    const rows = await storedText(schema, streamId);
+    t.same(rows.map((r) => [r.data, r.type]), batch.map((e) => [JSON.stringify(e.data), e.type]));
+    t.ok(verifyChain(await store.read(streamId)).ok);
+  }
+});
+
+t.test('on a session the caller holds: a batch commits with the caller, and a rolled-back tail is not chained onto', async (t) => {
+  const { store, schema } = await openStore();
+  t.teardown(() => store.close());
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const held = PostgresEventStore.attach(sqlDatabaseOnSession(pgSession(client)), { schema });
+  await client.query('BEGIN');
+  const batch = [anEvent(), anEvent(), anEvent()];
+  const r = await held.append('case-held', batch, { expectedRevision: 'no_stream' });
+  t.equal(r.nextExpectedRevision, 2);
+  await t.rejects(store.read('case-held'), { name: 'StreamNotFound' }, 'not visible before the commit');
+  await client.query('COMMIT');
+  t.same((await store.read('case-held')).map((e) => e.id), batch.map((e) => e.id));
+  await client.query('BEGIN');
+  await held.append('case-held', [anEvent(), anEvent()], { expectedRevision: 2 });
+  await client.query('ROLLBACK');
+  await t.rejects(held.append('case-held', [anEvent(), anEvent()], { expectedRevision: 4 }), { name: 'WrongExpectedRevision', actual: 2 }, 'the remembered tail was rolled back: the guard refuses it');
+  const after = await held.append('case-held', [anEvent(), anEvent()], { expectedRevision: 2 });
+  t.equal(after.nextExpectedRevision, 4);
+  t.ok(verifyChain(await store.read('case-held')).ok);
+});
