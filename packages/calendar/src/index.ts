@@ -5,6 +5,7 @@ export * from './calendar/errors.js';
 export * from './calendar/workingDayCalendar.js';
 export * from './calendar/amendCalendar.js';
 export * from './calendar/calendarRegistry.js';
+export * from './calendar/calendarAmended.js';
 export * from './sources/chinaOfficial.js';
 export * from './sources/dateHolidaysCalendars.js';
 export * from './profiles/jurisdictionProfile.js';

@@ -1,11 +1,21 @@
+import type { IsoDate } from '../dates/isoDate.js';
 import { chinaOfficialCalendarData } from '../sources/chinaOfficial.js';
 import { RULE_CALENDARS, ruleCalendarData } from '../sources/dateHolidaysCalendars.js';
 import { UnknownCalendar } from './errors.js';
 import { WorkingDayCalendar } from './workingDayCalendar.js';
 
+/** One step of a calendar's history: the version that became current, and from which day. */
+export interface CalendarEpoch {
+  readonly calendar: WorkingDayCalendar;
+  /** The first day it is in force (the day its amendment was loaded); none: as if it always had been. */
+  readonly from?: IsoDate;
+}
+
 /**
  * Every calendar version the engine knows, by id. Immutable: `with` returns a new registry, and a
  * version once known stays resolvable, so a due date computed last year can be recomputed exactly.
+ * Besides its versions, each id has a history of which version became current on which day, so a
+ * clock that stopped before an amendment keeps its dates ({@link CalendarRegistry.inForceOn}).
  * @example
  * const registry = builtinCalendars();
  * registry.current('CN').version         // the newest CN version
@@ -14,8 +24,10 @@ import { WorkingDayCalendar } from './workingDayCalendar.js';
 export class CalendarRegistry {
   readonly #versions: ReadonlyMap<string, readonly WorkingDayCalendar[]>;
   readonly #lazy: ReadonlyMap<string, () => WorkingDayCalendar>;
+  /** Per id, when one was given: which version became current on which day, oldest first. */
+  readonly #history: ReadonlyMap<string, readonly CalendarEpoch[]>;
 
-  constructor(calendars: readonly WorkingDayCalendar[] = [], lazy: ReadonlyMap<string, () => WorkingDayCalendar> = new Map()) {
+  constructor(calendars: readonly WorkingDayCalendar[] = [], lazy: ReadonlyMap<string, () => WorkingDayCalendar> = new Map(), history: ReadonlyMap<string, readonly CalendarEpoch[]> = new Map()) {
     const versions = new Map<string, WorkingDayCalendar[]>();
     for (const c of calendars) {
       const list = versions.get(c.id) ?? [];
@@ -24,10 +36,13 @@ export class CalendarRegistry {
     }
     this.#versions = versions;
     this.#lazy = lazy;
+    this.#history = history;
   }
 
   /** The newest version of a calendar. @example registry.current('GB-UK') */
   current(id: string): WorkingDayCalendar {
+    const history = this.#history.get(id);
+    if (history) return history[history.length - 1]!.calendar;
     const list = this.#list(id);
     return list[list.length - 1]!;
   }
@@ -50,11 +65,35 @@ export class CalendarRegistry {
     return [...new Set([...this.#lazy.keys(), ...this.#versions.keys()])].sort();
   }
 
-  /** A registry that also knows `calendar` (as the newest version of its id unless already known). */
-  with(calendar: WorkingDayCalendar): CalendarRegistry {
+  /**
+   * The version that was current on `date`: the one a clock that stopped that day counts with, so a
+   * closed case keeps the due date it had when it closed, whatever is amended later.
+   * @example registry.with(cn2027, '2026-11-23').inForceOn('CN', '2026-11-20') === cn // true
+   */
+  inForceOn(id: string, date: IsoDate): WorkingDayCalendar {
+    const history = this.#history.get(id);
+    if (!history) return this.current(id);
+    for (let i = history.length - 1; i >= 0; i--) {
+      const { calendar, from } = history[i]!;
+      if (from === undefined || from <= date) return calendar;
+    }
+    return history[0]!.calendar;
+  }
+
+  /**
+   * A registry in which `calendar` is the current version of its id, from `inForceFrom` on when
+   * given (else as if it always had been). A version already known is reused, not duplicated; one
+   * already current changes nothing.
+   * @example builtinCalendars().with(amendCalendar(cn, notice2027), '2026-11-23').current('CN').hasOfficialYear(2027) // true
+   */
+  with(calendar: WorkingDayCalendar, inForceFrom?: IsoDate): CalendarRegistry {
     const base = this.#lazy.has(calendar.id) || this.#versions.has(calendar.id) ? this.#list(calendar.id) : [];
+    const known = base.find((c) => c.version === calendar.version);
+    if (known && this.current(calendar.id) === known) return this;
     const others = [...this.#versions].filter(([id]) => id !== calendar.id).flatMap(([, list]) => list);
-    return new CalendarRegistry([...others, ...base, calendar], this.#lazy);
+    const before = this.#history.get(calendar.id) ?? base.map((c) => ({ calendar: c }));
+    const history = new Map(this.#history).set(calendar.id, [...before, { calendar: known ?? calendar, ...(inForceFrom === undefined ? {} : { from: inForceFrom }) }]);
+    return new CalendarRegistry([...others, ...base, calendar], this.#lazy, history);
   }
 
   #list(id: string): readonly WorkingDayCalendar[] {

@@ -23,3 +23,11 @@ export class UnknownCalendar extends Error {
     super(version ? `calendar ${calendarId} has no version ${version}` : `unknown calendar ${calendarId}`);
   }
 }
+
+/** An amendment names a calendar other than the one it is loaded into. */
+export class CalendarIdMismatch extends Error {
+  override readonly name = 'CalendarIdMismatch';
+  constructor(readonly calendarId: string, readonly amendmentId: string) {
+    super(`the amendment is for calendar ${amendmentId}, not ${calendarId}: a regional calendar is not used by any profile, so it is not stored`);
+  }
+}

@@ -70,3 +70,24 @@ t.test('given a registry built from calendars, then it holds each version once, 
   t.equal(registry.current('XX'), b);
   t.same(registry.ids(), ['XX']);
 });
+
+t.test('given an amendment loaded on a day, then the version in force on a day is the one current that day', async (t) => {
+  const registry = builtinCalendars();
+  const old = registry.current('CN');
+  const amended = amendCalendar(old, { source: '2027 notice (synthetic)', years: [aSynthetic2027Notice()] });
+  const next = registry.with(amended, '2026-11-23');
+  t.equal(next.current('CN'), amended);
+  t.equal(next.inForceOn('CN', '2026-11-22'), old, 'a clock stopped the day before keeps the old version');
+  t.equal(next.inForceOn('CN', '2026-11-23'), amended, 'in force from the day it was loaded');
+  t.equal(next.inForceOn('CN', '2027-03-01'), amended);
+  t.equal(registry.inForceOn('CN', '2026-11-22'), old, 'a registry without a history: the current version');
+  t.equal(builtinCalendars().with(amended).inForceOn('CN', '2000-01-01'), amended, 'a version added without a day has always been in force');
+
+  t.test('when a later amendment undoes it, then the old version is current again, and each day keeps its version', async (t) => {
+    const undone = next.with(old, '2026-12-01');
+    t.equal(undone.current('CN'), old);
+    t.same(undone.versions('CN').map((c) => c.version), [old.version, amended.version], 'each version once');
+    t.equal(undone.inForceOn('CN', '2026-11-25'), amended);
+    t.equal(undone.inForceOn('CN', '2026-12-01'), old);
+  });
+});
