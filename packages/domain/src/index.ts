@@ -11,3 +11,4 @@ export * from './decider/caseState.js';
 export * from './decider/errors.js';
 export * from './decider/evolve.js';
 export * from './decider/decide.js';
+export * from './decider/deadlineClock.js';

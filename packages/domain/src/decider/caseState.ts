@@ -21,6 +21,15 @@ export interface Consultation {
   readonly opinion?: CaseEventData<'ConsultationAnswered'>['opinion'];
 }
 
+/** An alert the deadline clock recorded: the due date it was about, and for `approaching` the threshold crossed. */
+export interface DeadlineAlert {
+  readonly kind: 'approaching' | 'missed';
+  readonly dueDate: IsoDate;
+  /** Working days ahead (approaching only). */
+  readonly threshold?: number;
+  readonly noticedOn: IsoDate;
+}
+
 /**
  * A case as folded from its events. Immutable: `evolve` returns a new value. This is the write
  * model `decide` works on; the lists caseworkers see are read models built elsewhere.
@@ -58,10 +67,14 @@ export interface CaseState {
   /** How the request ended, which the annual report counts (表三): a reply, a withdrawal, or a lapse (第30条; 109号). */
   readonly closure?: 'replied' | 'withdrawn' | 'correction-lapsed' | 'fee-lapsed';
   readonly archivedOn?: IsoDate;
+  /** Alerts the deadline clock recorded (DeadlineApproaching, DeadlineMissed), oldest first. */
+  readonly alerts: readonly DeadlineAlert[];
+  /** Due dates moved (or made official) by calendar amendments, oldest first. */
+  readonly recomputations: readonly CaseEventData<'DeadlineRecomputed'>[];
 }
 
 /** A case before its first event. @example initialCaseState().status // 'new' */
 export function initialCaseState(): CaseState {
   const workflow = initialWorkflow();
-  return { workflow, status: statusOf(workflow), eventCount: 0, corrected: false, consultations: [], referrals: [], links: [], instructions: [], appeals: [] };
+  return { workflow, status: statusOf(workflow), eventCount: 0, corrected: false, consultations: [], referrals: [], links: [], instructions: [], appeals: [], alerts: [], recomputations: [] };
 }

@@ -105,9 +105,15 @@ export function overdueFromOf(facts: ClockFacts, ctx: DecideContext, known?: Dea
   return overdueFrom(facts, clockRules(facts, ctx));
 }
 
+/**
+ * The profile and calendar a clock counts with: the version asked for; else, once the clock has
+ * stopped, the version in force that day (a closed case keeps its dates whatever is amended later);
+ * else the current one (an open case follows amendments, each recorded as DeadlineRecomputed).
+ */
 function clockRules(facts: ClockFacts, ctx: DecideContext, calendarVersion?: string) {
   const profile = profileById(facts.profileId);
-  return { profile, calendar: ctx.calendars.get(profile.calendarId, calendarVersion) };
+  if (calendarVersion !== undefined) return { profile, calendar: ctx.calendars.get(profile.calendarId, calendarVersion) };
+  return { profile, calendar: facts.stoppedOn === undefined ? ctx.calendars.current(profile.calendarId) : ctx.calendars.inForceOn(profile.calendarId, facts.stoppedOn) };
 }
 
 const RECEIPT_FIELDS: Readonly<Record<ReceiptRule, keyof CaseCommandOf<'receiveRequest'>['data']['evidence']>> = {

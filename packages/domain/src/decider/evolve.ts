@@ -169,6 +169,12 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
       return { instructions: s.instructions.map((i) => (i.instructionId === event.data.instructionId ? { ...i, answer: event.data.answer } : i)) };
     case 'DeadlineOverridden':
       return { clock: { ...clockOf(s), override: { dueDate: event.data.dueDate, reason: event.data.reason } } };
+    case 'DeadlineApproaching':
+      return { alerts: [...s.alerts, { kind: 'approaching', dueDate: event.data.dueDate, threshold: event.data.threshold, noticedOn: event.data.noticedOn }] };
+    case 'DeadlineMissed':
+      return { alerts: [...s.alerts, { kind: 'missed', dueDate: event.data.dueDate, noticedOn: event.data.noticedOn }] };
+    case 'DeadlineRecomputed':
+      return { recomputations: [...s.recomputations, event.data] }; // the dates themselves come from the clock facts and the calendar version in force
   }
 }
 

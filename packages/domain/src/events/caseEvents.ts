@@ -125,6 +125,26 @@ const eventSchemas = {
   SupervisionInstructed: z.object({ instructionId: idSchema, instruction: text(4000), supervisor: personRef, respondBy: isoDateSchema.optional() }).strict(),
   SupervisionAnswered: z.object({ instructionId: idSchema, answer: text(4000) }).strict(),
   DeadlineOverridden: z.object({ dueDate: isoDateSchema, reason: text(4000), approver: personRef, applicantNotifiedOn: isoDateSchema }).strict(),
+  // Recorded by the worker's deadline clock, not by a command (受理一件按时答复一件; 可督办): the due
+  // date as of the day noticed, and how many working days were left then (a threshold, e.g. 5 or 1).
+  DeadlineApproaching: z.object({ dueDate: isoDateSchema, workingDaysLeft: z.number().int().min(0).max(1000), threshold: z.number().int().min(0).max(1000), noticedOn: isoDateSchema }).strict(),
+  DeadlineMissed: z.object({ dueDate: isoDateSchema, noticedOn: isoDateSchema }).strict(),
+  // A calendar amendment (a new or corrected year's 放假安排) moved the due date of an open case, or
+  // made it official: both dates, both calendar versions, and why (the notice).
+  DeadlineRecomputed: z
+    .object({
+      calendarId: idSchema,
+      previousDueDate: isoDateSchema,
+      dueDate: isoDateSchema,
+      previousCalendarVersion: idSchema,
+      calendarVersion: idSchema,
+      previousProvisional: z.boolean(),
+      provisional: z.boolean(),
+      missingYears: z.array(z.number().int()),
+      reason: text(500),
+      recomputedOn: isoDateSchema,
+    })
+    .strict(),
 } as const;
 
 /** Every case event type. */

@@ -27,8 +27,16 @@ export interface WorkflowEvent {
 
 const counted = (target?: string) => ({ ...(target ? { target } : {}), actions: 'touch' as const });
 
+/** What the deadline clock records, in every open state: the reply is not yet given (条例 第33条). */
+const deadlineClock = {
+  DeadlineApproaching: counted(),
+  DeadlineMissed: counted(),
+  DeadlineRecomputed: counted(),
+};
+
 /** Events allowed in every open state after registration. */
 const openAfterRegistration = {
+  ...deadlineClock,
   CaseAssigned: counted(),
   SupervisionInstructed: counted(),
   SupervisionAnswered: counted(),
@@ -67,6 +75,7 @@ export const caseWorkflow = setup({
         RequestWithdrawn: counted('withdrawn'),
         SupervisionInstructed: counted(),
         SupervisionAnswered: counted(),
+        ...deadlineClock,
       },
     },
     // 办理
