@@ -165,6 +165,38 @@ export const MIGRATIONS: Record<string, Migration> = {
       for (const table of ['cases', 'public_status']) await db.schema.alterTable(table).dropColumn('overdue_from').dropColumn('clock_facts').execute();
     },
   },
+  '0004_deadline_clock': {
+    // The deadline clock picks its candidates from the deadlines view without reading a stream: a row
+    // keeps the alerts already recorded, and the supervisors' queue shows whether a 督办 instruction
+    // awaits its answer. Amendments swept for recomputation are remembered beside the read models.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('cases').addColumn('alerts', 'jsonb').addColumn('open_instructions', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await sql`DROP VIEW deadlines`.execute(db);
+      await sql`CREATE VIEW deadlines AS
+        SELECT case_id, agency, due_date, overdue_from, provisional, clock_status, clock_facts,
+               registration_number, status, assignee_id, assignee_name, calendar_version, alerts, open_instructions
+        FROM cases WHERE is_open AND due_date IS NOT NULL`.execute(db);
+      await db.schema
+        .createTable('calendar_recomputations')
+        .addColumn('calendar_version', 'text', (c) => c.primaryKey())
+        .addColumn('calendar_id', 'text', (c) => c.notNull())
+        .addColumn('previous_version', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('recomputed', 'integer', (c) => c.notNull())
+        .addColumn('completed_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      // Rows written before this migration lack the new columns: the cases projection replays (idempotent upserts).
+      await db.deleteFrom('projection_checkpoints').where('projection', '=', 'cases').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('calendar_recomputations').ifExists().execute();
+      await sql`DROP VIEW deadlines`.execute(db);
+      await sql`CREATE VIEW deadlines AS
+        SELECT case_id, agency, due_date, overdue_from, provisional, clock_status, clock_facts
+        FROM cases WHERE is_open AND due_date IS NOT NULL`.execute(db);
+      await db.schema.alterTable('cases').dropColumn('alerts').dropColumn('open_instructions').execute();
+    },
+  },
 };
 
 /** Brings the read-model schema to the latest migration; throws with the failing migration's error. */

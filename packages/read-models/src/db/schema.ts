@@ -1,4 +1,4 @@
-import type { ClockFacts } from '@disclosure/domain';
+import type { ClockFacts, DeadlineAlert } from '@disclosure/domain';
 import type { ColumnType, Generated } from 'kysely';
 
 type Day = ColumnType<string, string, string>; // a `date`, read back as YYYY-MM-DD
@@ -6,6 +6,8 @@ type Big = ColumnType<string, string | bigint, string | bigint>; // bigint posit
 type Stamp = ColumnType<string, string, string>;
 /** The clock facts of the case (jsonb), from which its due date on any day is computed. */
 type Facts = ColumnType<ClockFacts, ClockFacts, ClockFacts>;
+/** The alerts the deadline clock recorded on the case (jsonb). */
+type Alerts = ColumnType<DeadlineAlert[], readonly DeadlineAlert[], readonly DeadlineAlert[]>;
 
 /** One row per case: what caseworkers list, filter and sort. */
 export interface CasesTable {
@@ -43,6 +45,10 @@ export interface CasesTable {
   last_position: Big;
   created_at: Stamp;
   updated_at: Stamp;
+  /** Null only in a row written before migration 0004, until the projection has replayed. */
+  alerts: Alerts | null;
+  /** Supervision instructions (督办) not yet answered. */
+  open_instructions: ColumnType<number, number | undefined, number>;
 }
 
 /** What an applicant may see by registration number and access code: no names, no notes. */
@@ -129,6 +135,24 @@ export interface DeadlinesView {
   provisional: boolean;
   clock_status: string;
   clock_facts: Facts | null;
+  registration_number: string | null;
+  status: string;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  calendar_version: string;
+  alerts: Alerts | null;
+  open_instructions: number;
+}
+
+/** A calendar amendment whose open cases the deadline clock has recomputed (DeadlineRecomputed recorded where the due date changed). */
+export interface CalendarRecomputationsTable {
+  calendar_version: string;
+  calendar_id: string;
+  previous_version: string;
+  reason: string;
+  /** How many cases got a DeadlineRecomputed event. */
+  recomputed: number;
+  completed_at: Stamp;
 }
 
 /** The next registration number per agency and year (`{agency}-{year}-{seq}`). */
@@ -157,6 +181,7 @@ export interface ReadModelDatabase {
   annual_facts: AnnualFactsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   parked_events: ParkedEventsTable;
+  calendar_recomputations: CalendarRecomputationsTable;
   work_queue: WorkQueueView;
   deadlines: DeadlinesView;
 }

@@ -125,6 +125,8 @@ export function caseView(state: CaseState, mark: StreamMark, calendars: Calendar
     last_position: mark.position.toString(),
     created_at: mark.createdAt,
     updated_at: mark.updatedAt,
+    alerts: state.alerts,
+    open_instructions: state.instructions.filter((i) => i.answer === undefined).length,
   };
   const publicStatus: Insertable<PublicStatusTable> | null =
     state.registrationNumber && state.accessCodeDigest

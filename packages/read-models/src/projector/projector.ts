@@ -71,6 +71,12 @@ export interface ProjectorOptions {
   readonly now?: () => Date;
   /** Called inside each batch's transaction, after its rows and before its commit (instrumentation, fault tests). */
   readonly beforeCommit?: () => Promise<void>;
+  /**
+   * Called, in order, with each event of another stream than a case's (a calendar amendment, an audit
+   * record) as the batch is folded, before the batch's rows are derived: a `CalendarAmended` given to
+   * the registry here is in force for the cases of the same batch.
+   */
+  readonly onOtherEvent?: (event: RecordedEvent) => void;
 }
 
 /** What one step did. */
@@ -131,6 +137,7 @@ export class Projector {
   readonly #rebuildPageSize: number;
   readonly #now: () => Date;
   readonly #beforeCommit: (() => Promise<void>) | undefined;
+  readonly #onOtherEvent: ((event: RecordedEvent) => void) | undefined;
   readonly #cache = new Map<string, CachedCase>();
 
   constructor(options: ProjectorOptions) {
@@ -143,6 +150,7 @@ export class Projector {
     this.#rebuildPageSize = options.rebuildPageSize ?? REBUILD_PAGE;
     this.#now = options.now ?? (() => new Date());
     this.#beforeCommit = options.beforeCommit;
+    this.#onOtherEvent = options.onOtherEvent;
   }
 
   /** Each projection's checkpoint (START when it has none). */
@@ -288,7 +296,10 @@ export class Projector {
   /** Folds events into the batch with the domain's `evolve`, in order (a case new to the batch starts from `pending`, the cache, or its stream). */
   async #foldInto(batch: Batch, events: readonly RecordedEvent[], pending?: ReadonlyMap<string, CachedCase>): Promise<void> {
     for (const e of events) {
-      if (!CASE_EVENTS.has(e.type)) continue; // other streams (audit, webhooks) are not cases
+      if (!CASE_EVENTS.has(e.type)) {
+        this.#onOtherEvent?.(e); // other streams (calendars, audit, webhooks) are not cases
+        continue;
+      }
       const caseId = e.streamId;
       let t = batch.touched.get(caseId);
       if (!t) {
