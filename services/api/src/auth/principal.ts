@@ -28,17 +28,51 @@ export const DEV_SECRET = 'disclosure-engine-dev-secret-do-not-use-in-production
 /** Verifies a bearer token; rejects with a reason a log may keep (never the token). */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** A verified token: who it names, and until when it may be trusted (its `exp`, ms; undefined when it has none). */
+interface Verified {
+  readonly principal: Principal;
+  readonly expiresAt?: number;
+}
+
 /**
  * A verifier for the configured keys, checking signature, expiry, issuer and audience, then the
- * claims (`sub`, `agency`, `roles`).
+ * claims (`sub`, `agency`, `roles`). A token that passed is remembered (see {@link rememberVerified}):
+ * the same caller's next requests skip the signature check.
  * @example const verify = tokenVerifier({ kind: 'secret', secret, dev: true }); await verify(token)
  */
 export function tokenVerifier(config: AuthConfig): TokenVerifier {
   const options = { ...(config.issuer ? { issuer: config.issuer } : {}), ...(config.audience ? { audience: config.audience } : {}) };
   const key = config.kind === 'secret' ? new TextEncoder().encode(config.secret) : createRemoteJWKSet(new URL(config.jwksUrl));
-  return async (token) => {
+  return rememberVerified(async (token) => {
     const { payload } = config.kind === 'secret' ? await jwtVerify(token, key as Uint8Array, { ...options, algorithms: ['HS256'] }) : await jwtVerify(token, key as ReturnType<typeof createRemoteJWKSet>, options);
-    return claims.parse(payload satisfies JWTPayload) as Principal;
+    return { principal: Object.freeze(claims.parse(payload satisfies JWTPayload)) as Principal, ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
+  });
+}
+
+/** How long a verified token is trusted without checking it again, at most (never past its `exp`). */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+/** How many verified tokens are remembered; past that, the oldest is forgotten. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
+/**
+ * Remembers tokens that passed `verify`, by their exact text, for {@link VERIFIED_TOKEN_TTL_MS} and
+ * never past their expiry: a signature check costs more than the rest of a small request's
+ * authentication (HMAC or RSA through WebCrypto, and a key import per call for a secret). A token
+ * that failed is not remembered. A token's text fixes its claims and signature, so a remembered
+ * answer is the one `verify` would give again until it expires (or, with JWKS, until its key is
+ * withdrawn: at most the TTL later).
+ */
+function rememberVerified(verify: (token: string) => Promise<Verified>, now: () => number = Date.now): TokenVerifier {
+  const verified = new Map<string, { readonly principal: Principal; readonly until: number }>();
+  return async (token) => {
+    const at = now();
+    const known = verified.get(token);
+    if (known && at < known.until) return known.principal;
+    verified.delete(token);
+    const { principal, expiresAt } = await verify(token);
+    verified.set(token, { principal, until: Math.min(at + VERIFIED_TOKEN_TTL_MS, expiresAt ?? Infinity) });
+    if (verified.size > VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
+    return principal;
   };
 }
 
