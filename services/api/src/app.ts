@@ -10,19 +10,24 @@ import { EventStoreUnavailable, type EventStore } from '@disclosure/event-store'
 import type { ReadModelDatabase } from '@disclosure/read-models';
 import type { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { actingRole, rolesFor, type RouteAccess } from './auth/access.js';
+import { CalendarBook } from './calendars/calendarBook.js';
 import type { Principal, TokenVerifier } from './auth/principal.js';
 import { CaseService } from './commands/caseService.js';
 import { correlationIdOf } from './http/correlation.js';
 import { HttpProblem, PROBLEM_BASE, PROBLEMS } from './http/problems.js';
 import { Metrics } from './http/metrics.js';
+import { auditRoutes } from './routes/audit.js';
+import { calendarRoutes } from './routes/calendars.js';
 import { caseRoutes } from './routes/cases.js';
 import { operationsRoutes } from './routes/operations.js';
 import { publicRoutes } from './routes/public.js';
+import { supervisionRoutes } from './routes/supervision.js';
 
 /** Everything the API needs, built by the composition root (`start.ts`) or a test. */
 export interface ApiDependencies {
   readonly store: EventStore;
   readonly db: Kysely<ReadModelDatabase>;
+  /** The calendars; a {@link CalendarBook} (builtin data + recorded amendments) is made from a plain registry. */
   readonly calendars: CalendarRegistry;
   readonly agencies: AgencyDirectory;
   readonly verifyToken: TokenVerifier;
@@ -74,7 +79,7 @@ export const REDACTED_PATHS = [
 ];
 
 /** Query parameters whose values may be logged; any other (a search text, an access code) is logged as [redacted]. */
-const LOGGED_QUERY = new Set(['state', 'assignee', 'dueBefore', 'overdue', 'provisional', 'limit', 'cursor', 'registrationNumber']);
+const LOGGED_QUERY = new Set(['state', 'assignee', 'dueBefore', 'overdue', 'provisional', 'limit', 'cursor', 'registrationNumber', 'at', 'known']);
 
 /** A URL as a log line may keep it: `?q=王小明` becomes `?q=[redacted]`. */
 function loggableUrl(url: string): string {
@@ -93,6 +98,9 @@ function loggableUrl(url: string): string {
  * @example const app = await buildApp(deps); const res = await app.inject({ method: 'GET', url: '/health/live' });
  */
 export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> {
+  // every route counts with one live set of calendars, so an amendment is in force for all of them at once
+  const calendars = deps.calendars instanceof CalendarBook ? deps.calendars : new CalendarBook(deps.calendars);
+  deps = { ...deps, calendars };
   const app = Fastify({
     logger:
       deps.logger === false
@@ -197,6 +205,9 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
 
   await app.register(caseRoutes, { deps, cases, now });
   await app.register(publicRoutes, { deps, cases, now });
+  await app.register(supervisionRoutes, { deps, now });
+  await app.register(calendarRoutes, { deps, calendars, now });
+  await app.register(auditRoutes, { deps, now });
   await app.register(operationsRoutes, { deps, metrics });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

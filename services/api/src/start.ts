@@ -3,17 +3,17 @@
  * embedded PGlite in DATA_DIR (./data), a demo agency is served, and a dev token per role is
  * printed. SIGTERM or SIGINT drains in-flight requests, stops the worker and closes the stores.
  */
-import { builtinCalendars } from '@disclosure/calendar';
 import { ROLES } from '@disclosure/domain';
 import { AgencyDirectory, DEMO_AGENCY } from './agencies/agencyDirectory.js';
 import { buildApp } from './app.js';
 import { issueToken, tokenVerifier } from './auth/principal.js';
+import { loadCalendarBook } from './calendars/calendarBook.js';
 import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels } from './config.js';
 import { startWorker } from './worker.js';
 
 const config = deploymentConfig(process.env);
-const calendars = builtinCalendars();
 const store = await openConfiguredEventStore(config);
+const calendars = await loadCalendarBook(store); // the shipped calendars and every amendment recorded
 const db = await openConfiguredReadModels(config); // migrations run here
 let worker: ReturnType<typeof startWorker> | undefined;
 const app = await buildApp({
@@ -26,7 +26,7 @@ const app = await buildApp({
   projectorLag: async () => (worker ? worker.lag() : { events: 0, seconds: 0 }),
   ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }),
 });
-worker = startWorker({ store, db, calendars, log: app.log });
+worker = startWorker({ store, db, calendars, log: app.log, clock: config.clock });
 const address = await app.listen({ port: config.port, host: config.host });
 
 const lines = [`Disclosure Engine listening on ${address}`, `  API docs:  ${address}/docs`, `  stores:    ${config.eventStoreUrl ? 'events at EVENT_STORE_URL' : `embedded PGlite in ${config.dataDir}`}${config.databaseUrl ? ', read models at DATABASE_URL' : ''}`];

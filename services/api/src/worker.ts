@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { CalendarRegistry } from '@disclosure/calendar';
 import type { EventStore } from '@disclosure/event-store';
 import { Projector, type ReadModelDatabase } from '@disclosure/read-models';
+import { CalendarBook } from './calendars/calendarBook.js';
+import { DeadlineClock } from './clock/deadlineClock.js';
 
 /** The worker's loops, run in the API process by `pnpm start` or on their own. */
 export interface Worker {
@@ -10,22 +12,76 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/** The deadline clock's settings. */
+export interface ClockSettings {
+  /** Working days ahead to warn at (default 5 and 1). */
+  readonly thresholds?: readonly number[];
+  /** How often it sweeps the open cases (default every minute); at once after a calendar amendment. */
+  readonly intervalMs?: number;
+}
+
 export interface WorkerOptions {
   readonly store: EventStore;
   readonly db: Kysely<ReadModelDatabase>;
+  /** The calendars; give the process's {@link CalendarBook} so that the API counts with the amendments the worker learns of. */
   readonly calendars: CalendarRegistry;
   readonly log: { info(o: object, m: string): void; error(o: object, m: string): void };
   /** How long to wait when caught up before looking again. */
   readonly idleMs?: number;
+  /** The deadline clock, or false for none (default: on, with its defaults). */
+  readonly clock?: ClockSettings | false;
+  /** How often the calendar streams are read for amendments other processes recorded (default 10 s). */
+  readonly calendarRefreshMs?: number;
+  /** The worker's clock (today for the deadline clock). */
+  readonly now?: () => Date;
 }
 
 /**
- * Starts the projector loop: steps while there is work, waits a moment when caught up, and on an
- * error (a store down) logs it and retries with backoff — it never gives up while the process runs.
+ * Starts the worker loop: the projector steps while there is work; once it has caught up, the
+ * calendar streams are looked at for amendments and the deadline clock sweeps when its interval has
+ * passed (or a calendar changed), then it waits a moment. On an error (a store down) it logs it and
+ * retries with backoff — it never gives up while the process runs.
+ *
+ * The projector hands every `CalendarAmended` it reads to the calendar book before it derives the
+ * rows of the same batch, so the read models count with the new version from that event on; the
+ * clock then records `DeadlineRecomputed` on the open cases whose due dates moved.
  * @example const worker = startWorker({ store, db, calendars, log: app.log }); … await worker.stop();
  */
 export function startWorker(options: WorkerOptions): Worker {
-  const projector = new Projector({ store: options.store, db: options.db, calendars: options.calendars });
+  const { store, log } = options;
+  const now = options.now ?? (() => new Date());
+  const calendars = options.calendars instanceof CalendarBook ? options.calendars : new CalendarBook(options.calendars);
+  let sweepDue = true; // the clock sweeps at start, and at once after a calendar amendment
+  const onOtherEvent = (event: Parameters<CalendarBook['apply']>[0]) => {
+    try {
+      if (calendars.apply(event)) sweepDue = true;
+    } catch (err) {
+      log.error({ err, eventId: event.id, stream: event.streamId }, 'a calendar event could not be applied');
+    }
+  };
+  const projector = new Projector({ store, db: options.db, calendars, onOtherEvent });
+  const clock = options.clock === false ? undefined : new DeadlineClock({ store, db: options.db, calendars, now, ...(options.clock?.thresholds ? { thresholds: options.clock.thresholds } : {}) });
+  const clockEvery = options.clock === false ? Infinity : (options.clock?.intervalMs ?? 60_000);
+  const refreshEvery = options.calendarRefreshMs ?? 10_000;
+  let lastSweep = -Infinity;
+  let lastRefresh = Date.now();
+  /** Once caught up: amendments recorded elsewhere, then the clock when it is due. */
+  const afterCatchUp = async () => {
+    if (Date.now() - lastRefresh >= refreshEvery) {
+      lastRefresh = Date.now();
+      if ((await calendars.refresh(store)).length > 0) sweepDue = true;
+    }
+    if (clock && (sweepDue || Date.now() - lastSweep >= clockEvery)) {
+      sweepDue = false;
+      lastSweep = Date.now();
+      const r = await clock.tick().catch((err: unknown) => {
+        sweepDue = true; // try again after the backoff, not a whole interval later
+        throw err;
+      });
+      if (r.recomputed > 0 || r.alerts.appended > 0 || r.alerts.contended > 0) log.info({ recomputed: r.recomputed, ...r.alerts }, 'deadline clock swept');
+      if (r.alerts.contended > 0) sweepDue = true;
+    }
+  };
   let stopping = false;
   let wake: (() => void) | undefined;
   const sleep = (ms: number) =>
@@ -42,9 +98,12 @@ export function startWorker(options: WorkerOptions): Worker {
       try {
         const r = await projector.step();
         backoff = 250;
-        if (r.caughtUp) await sleep(options.idleMs ?? 200);
+        if (r.caughtUp) {
+          await afterCatchUp();
+          await sleep(options.idleMs ?? 200);
+        }
       } catch (err) {
-        options.log.error({ err }, 'projector step failed; retrying');
+        log.error({ err }, 'worker step failed; retrying');
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 10_000);
       }

@@ -1,18 +1,18 @@
 /**
- * `pnpm worker`: the worker on its own (the projector now; webhooks and the deadline clock later),
+ * `pnpm worker`: the worker on its own (the projector and the deadline clock; webhooks later),
  * for deployments that run API processes and worker processes separately. Same configuration as
  * `pnpm start`; SIGTERM finishes the current batch and exits.
  */
 import pino from 'pino';
-import { builtinCalendars } from '@disclosure/calendar';
 import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels } from './config.js';
+import { loadCalendarBook } from './calendars/calendarBook.js';
 import { startWorker } from './worker.js';
 
 const config = deploymentConfig(process.env);
 const log = pino({ level: config.logLevel, name: 'worker' });
 const store = await openConfiguredEventStore(config);
 const db = await openConfiguredReadModels(config);
-const worker = startWorker({ store, db, calendars: builtinCalendars(), log });
+const worker = startWorker({ store, db, calendars: await loadCalendarBook(store), log, clock: config.clock });
 log.info({ stores: config.eventStoreUrl ? 'configured' : `embedded in ${config.dataDir}` }, 'worker started');
 
 let closing = false;

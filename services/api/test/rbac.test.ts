@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SignJWT } from 'jose';
-import { COMMAND_ROLES, COMMAND_ROUTES, ROUTE_ROLES } from '@disclosure/api';
+import { CASE_ACCESSED_BY_AUDITOR, COMMAND_ROLES, COMMAND_ROUTES, ROUTE_ROLES } from '@disclosure/api';
 import type { Role } from '@disclosure/domain';
 import { SECRET, testApp, receiveBody } from './support/testApp.js';
 import { allEvents, assertProblem, at, Caller, callerAs, COMMAND_TYPES, type CommandType, type Response } from './support/http.js';
@@ -10,7 +10,7 @@ import { commandBody, intakeBody } from './support/factories.js';
  * The role × route matrix, written out from the issue's words:
  *   caseworkers do casework; reviewers approve or return a draft; supervisors (the head of the OGI office)
  *   approve extensions, override a due date (第35条) and instruct (督办), and may do what caseworkers and
- *   reviewers do; auditors only read; integrators only file requests (intake) and read a case; admins see
+ *   reviewers do; auditors only read, and only they replay, verify and export a case's history; integrators only file requests (intake) and read a case; admins see
  *   the agency's figures. Applicants have no token: they use the public routes.
  */
 const ROLES = ['caseworker', 'reviewer', 'supervisor', 'auditor', 'integrator', 'admin'] as const satisfies readonly Role[];
@@ -18,6 +18,7 @@ const STAFF = ['caseworker', 'supervisor'] as const;
 const REVIEW = ['reviewer', 'supervisor'] as const;
 const HEAD = ['supervisor'] as const;
 const READERS = ['caseworker', 'reviewer', 'supervisor', 'auditor'] as const;
+const AUDITORS = ['auditor'] as const;
 
 const EXPECTED_COMMANDS: Record<CommandType, readonly Role[]> = {
   registerRequest: STAFF,
@@ -66,6 +67,14 @@ const ROUTES: Route[] = [
   { name: 'GET /v1/queue', access: 'queue', allowed: ['caseworker', 'reviewer', 'supervisor'], onCase: false, call: (c) => c.get('/v1/queue') },
   { name: 'GET /v1/agency/stats', access: 'agency.stats', allowed: ['supervisor', 'auditor', 'admin'], onCase: false, call: (c) => c.get('/v1/agency/stats') },
   { name: 'POST /v1/intake', access: 'intake', allowed: ['integrator'], onCase: false, call: (c, _id, today) => c.post('/v1/intake', intakeBody(`REF-${++intakes}`, today)) },
+  { name: 'GET /v1/cases/:id/history', access: 'audit.history', allowed: AUDITORS, onCase: true, call: (c, id) => c.get(`/v1/cases/${id}/history`) },
+  { name: 'GET /v1/cases/:id/as-of', access: 'audit.asOf', allowed: AUDITORS, onCase: true, call: (c, id, today) => c.get(`/v1/cases/${id}/as-of?at=${today}T15:59:59Z`) },
+  { name: 'GET /v1/cases/:id/verify', access: 'audit.verify', allowed: AUDITORS, onCase: true, call: (c, id) => c.get(`/v1/cases/${id}/verify`) },
+  { name: 'GET /v1/cases/:id/export', access: 'audit.export', allowed: AUDITORS, onCase: true, call: (c, id) => c.get(`/v1/cases/${id}/export`) },
+  // supervisors (and auditors) see what is late or about to be (可督办); admins amend the official calendar
+  { name: 'GET /v1/supervision/queue', access: 'supervision.queue', allowed: ['supervisor', 'auditor'], onCase: false, call: (c) => c.get('/v1/supervision/queue') },
+  { name: 'GET /v1/admin/calendars/:id', access: 'calendars.read', allowed: ['admin', 'supervisor', 'auditor'], onCase: false, call: (c) => c.get('/v1/admin/calendars/CN') },
+  { name: 'POST /v1/admin/calendars/:id/amendments', access: 'calendars.amend', allowed: ['admin'], onCase: false, call: (c) => c.post('/v1/admin/calendars/CN/amendments', { source: 'removes a date no calendar lists: changes nothing', removeDates: ['2031-03-03'] }) },
   ...COMMAND_TYPES.map(
     (type): Route => ({
       name: `POST /v1/cases/:id/${COMMAND_ROUTES[type]}`,
@@ -126,7 +135,8 @@ t.test('role × route × own/other agency', async (t) => {
     }
   }
   t.equal((await app.store.read(otherCase)).length, otherBefore, 'nothing reached the other agency’s case');
-  const forbiddenEvents = (await allEvents(app)).filter((e) => ['auditor', 'integrator', 'admin', 'reviewer'].includes(e.metadata.role) && e.type !== 'RequestReceived' && e.type !== 'ReplyApproved' && e.type !== 'ReplyReturned');
+  // an auditor's looks are recorded too, in the audit stream: they change no case
+  const forbiddenEvents = (await allEvents(app)).filter((e) => ['auditor', 'integrator', 'admin', 'reviewer'].includes(e.metadata.role) && e.type !== 'RequestReceived' && e.type !== 'ReplyApproved' && e.type !== 'ReplyReturned' && e.type !== CASE_ACCESSED_BY_AUDITOR);
   t.same(forbiddenEvents.map((e) => `${e.metadata.role}:${e.type}`), [], 'no event was recorded by a role not allowed to cause it');
 });
 

@@ -414,6 +414,13 @@ t.test('/openapi.json describes every /v1 route in OpenAPI 3.1; /docs serves the
     ['get', '/v1/public/status'],
     ['post', '/v1/public/rating'],
     ['post', '/v1/intake'],
+    ['get', '/v1/cases/{caseId}/history'],
+    ['get', '/v1/cases/{caseId}/as-of'],
+    ['get', '/v1/cases/{caseId}/verify'],
+    ['get', '/v1/cases/{caseId}/export'],
+    ['get', '/v1/supervision/queue'],
+    ['get', '/v1/admin/calendars/{calendarId}'],
+    ['post', '/v1/admin/calendars/{calendarId}/amendments'],
     ...Object.values(COMMAND_ROUTES).map((segment): [string, string] => ['post', `/v1/cases/{caseId}/${segment}`]),
   ];
   for (const [method, path] of expected) t.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path}`);

@@ -1,12 +1,14 @@
 import type { Command } from './command.js';
+import { calendarCommand } from './commands/calendar.js';
 import { deadlineCommand } from './commands/deadline.js';
 import { migrateCommand, projectionsCommand, rebuildCommand } from './commands/readModels.js';
 import { tokenCommand } from './commands/token.js';
+import { verifyCommand } from './commands/verify.js';
 import { UsageError } from './errors.js';
 import { writeLine, type Io } from './io.js';
 
 /** Every `disclosure` command, by name. A new command is one file in commands/ and one entry here. */
-export const COMMANDS: readonly Command[] = [deadlineCommand, migrateCommand, rebuildCommand, projectionsCommand, tokenCommand];
+export const COMMANDS: readonly Command[] = [deadlineCommand, migrateCommand, rebuildCommand, projectionsCommand, tokenCommand, verifyCommand, calendarCommand];
 
 /** The top-level `disclosure --help` text. */
 export function usage(commands: readonly Command[] = COMMANDS): string {

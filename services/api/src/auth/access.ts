@@ -50,6 +50,16 @@ export const ROUTE_ROLES = {
   'queue': ['caseworker', 'reviewer', 'supervisor'],
   'agency.stats': ['supervisor', 'auditor', 'admin'],
   'intake': ['integrator'],
+  // 可督办: cases due within days or late, and instructions awaiting an answer
+  'supervision.queue': ['supervisor', 'auditor'],
+  // the official calendar: amendments (a year's 放假安排) recompute open cases' due dates
+  'calendars.read': ['admin', 'supervisor', 'auditor'],
+  'calendars.amend': ['admin'],
+  // the auditor replays a case from its stream, read-only; every access is itself recorded (routes/audit.ts)
+  'audit.history': ['auditor'],
+  'audit.asOf': ['auditor'],
+  'audit.verify': ['auditor'],
+  'audit.export': ['auditor'],
   'public': [],
 } as const satisfies Record<string, readonly Role[]>;
 

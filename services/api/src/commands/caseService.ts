@@ -35,19 +35,31 @@ export class CaseService {
 
   /** The case, or 404 when it does not exist or belongs to another agency. */
   async load(caseId: string, agency: string): Promise<LoadedCase> {
-    const loaded = await this.#tryLoad(caseId);
+    const loaded = await this.#tryLoad(caseId, agency);
     if (!loaded || loaded.state.agency !== agency) throw new HttpProblem('not-found', 'no such case');
     return loaded;
   }
 
-  async #tryLoad(caseId: string): Promise<LoadedCase | null> {
+  /** The case folded from its stream; null when there is none, or (given `agency`) it was received by another agency. */
+  async #tryLoad(caseId: string, agency?: string): Promise<LoadedCase | null> {
+    let events: RecordedEvent[];
     try {
-      const events = await this.store.read(caseId);
-      return { state: foldCase(events.map((e) => parseCaseEvent(e)), initialCaseState()), revision: events[events.length - 1]!.revision, events };
+      events = await this.store.read(caseId);
     } catch (e) {
       if (e instanceof StreamNotFound) return null;
       throw e;
     }
+    if (agency !== undefined && events[0]!.metadata.agency !== agency) return null; // before folding: another agency's case does not even fail here
+    let state = initialCaseState();
+    for (const e of events) {
+      try {
+        state = foldCase([parseCaseEvent(e)], state);
+      } catch (err) {
+        // a stored event its schema or the workflow refuses (a row edited in the database): named, never a 500
+        throw new HttpProblem('history-not-replayable', `event ${e.revision} (${e.type}) of this case does not replay: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`, { revision: e.revision, eventId: e.id, eventType: e.type });
+      }
+    }
+    return { state, revision: events[events.length - 1]!.revision, events };
   }
 
   /** Throws what `execute` would refuse the command with (404, 412, the domain's refusal) without appending anything. */
@@ -66,24 +78,59 @@ export class CaseService {
     return { current, decided };
   }
 
-  /** Decides and appends a command; answers with the case after it. */
+  /**
+   * Decides and appends a command; answers with the case after it. A request received (a new case)
+   * is first tried without reading its stream: see {@link CaseService.#createNew}.
+   */
   async execute(command: CaseCommand, context: CommandContext): Promise<LoadedCase & { readonly appended: number }> {
+    const created = command.type === 'receiveRequest' && context.ifMatch === undefined ? await this.#createNew(command, context) : undefined;
+    if (created) return created;
     const { current, decided } = await this.#decide(command, context);
-    const events: NewEvent[] = decided.map((e, i) => ({
-      id: context.eventId?.(i) ?? randomUUID(),
-      type: e.type,
-      version: e.version,
-      data: e.data,
-      metadata: { actor: command.actor.id, agency: command.actor.agency, role: context.role, correlationId: context.correlationId, causationId: null, occurredAt: command.at },
-    }));
+    const events = this.#newEvents(decided, command, context);
     try {
       await this.store.append(command.caseId, events, { expectedRevision: current ? current.revision : 'no_stream' });
     } catch (e) {
       if (e instanceof WrongExpectedRevision) throw new HttpProblem('concurrent-update', 'the case changed while this command was decided; read it again and retry', { currentRevision: e.actual === 'no_stream' ? null : e.actual });
       throw e;
     }
-    const after = await this.#tryLoad(command.caseId);
-    return { ...after!, appended: events.length };
+    return this.#after(command.caseId, events.length);
+  }
+
+  /**
+   * A new case: decided on the initial state and appended with `no_stream`, with no read before
+   * (a stream that does not exist yet has nothing to read: two round trips and a StreamNotFound
+   * saved per case created). When the stream does exist after all — a retried or racing creation
+   * with a deterministic id — nothing is appended and it answers undefined, so that `execute` takes
+   * the ordinary path, whose load gives the answer it always gave (the workflow's refusal); so does
+   * a command the domain refuses, whose refusal then comes from the state actually stored.
+   */
+  async #createNew(command: CaseCommand, context: CommandContext): Promise<(LoadedCase & { readonly appended: number }) | undefined> {
+    const decided = decide(initialCaseState(), command, { calendars: this.calendars });
+    if (isDomainError(decided)) return undefined; // refused on a new case; an existing one may refuse it otherwise
+    const events = this.#newEvents(decided, command, context);
+    try {
+      if ((await this.store.append(command.caseId, events, { expectedRevision: 'no_stream' })).duplicate) return undefined;
+    } catch (e) {
+      if (e instanceof WrongExpectedRevision) return undefined;
+      throw e;
+    }
+    return this.#after(command.caseId, events.length);
+  }
+
+  #newEvents(decided: readonly { type: string; version: number; data: unknown }[], command: CaseCommand, context: CommandContext): NewEvent[] {
+    return decided.map((e, i) => ({
+      id: context.eventId?.(i) ?? randomUUID(),
+      type: e.type,
+      version: e.version,
+      data: e.data,
+      metadata: { actor: command.actor.id, agency: command.actor.agency, role: context.role, correlationId: context.correlationId, causationId: null, occurredAt: command.at },
+    }));
+  }
+
+  /** The case as stored after an append: what the caller gets back is what the stream holds. */
+  async #after(caseId: string, appended: number): Promise<LoadedCase & { readonly appended: number }> {
+    const after = await this.#tryLoad(caseId);
+    return { ...after!, appended };
   }
 }
 

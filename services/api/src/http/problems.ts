@@ -28,6 +28,11 @@ export const PROBLEMS = {
   'rate-limited': { status: 429, title: 'Too many requests' },
   'store-unavailable': { status: 503, title: 'A store is unavailable; retry shortly' },
   'internal': { status: 500, title: 'Internal error' },
+  // calendar amendments (routes/calendars.ts)
+  'conflicting-calendar-entry': { status: 422, title: 'The amendment names one date both a holiday and a working day' },
+  // the auditor's replay (routes/audit.ts)
+  'case-did-not-exist-yet': { status: 422, title: 'The case did not exist yet at that instant (or the system did not know of it yet)' },
+  'history-not-replayable': { status: 409, title: 'The case’s recorded history cannot be replayed to that instant; verify its chain' },
   // domain refusals (packages/domain/src/decider/errors.ts)
   'command-not-allowed': { status: 409, title: 'The workflow does not allow this command in the case’s current state' },
   'wrong-agency': { status: 404, title: 'No such resource' },

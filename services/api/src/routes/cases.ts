@@ -11,6 +11,7 @@ import type { RouteAccess } from '../auth/access.js';
 import { CaseService, uuidV5, type LoadedCase } from '../commands/caseService.js';
 import { etagOf, ifMatchRevision } from '../http/conditional.js';
 import { correlationIdOf } from '../http/correlation.js';
+import { compareKeys, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { HttpProblem } from '../http/problems.js';
 
 export interface CaseRouteOptions {
@@ -255,18 +256,6 @@ export function sameRequest(loaded: LoadedCase, body: object): boolean {
 }
 
 const QUEUE_CAP = 5_000;
-const compareKeys = (a: readonly [string, string], b: readonly [string, string]) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]);
-const encodeCursor = (key: readonly [string, string]) => Buffer.from(JSON.stringify(key)).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && isIsoDate(v[0]) && typeof v[1] === 'string' && v[1].length <= 128 && !/[\u0000\ud800-\udfff]/.test(v[1])) return [v[0], v[1]];
-  } catch {
-    /* fall through */
-  }
-  throw new HttpProblem('validation-failed', 'the cursor is not one this API gave', { fields: [{ path: 'querystring.cursor', message: 'not a valid cursor' }] });
-}
 
 /** A case as the API shows it to its agency's staff. */
 export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'calendars'>, today: string) {

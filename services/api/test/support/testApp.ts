@@ -1,22 +1,27 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { builtinCalendars } from '@disclosure/calendar';
 import type { Role } from '@disclosure/domain';
-import { pgliteDatabase, PostgresEventStore, type EventStore } from '@disclosure/event-store';
+import { pgliteDatabase, PostgresEventStore, type EventStore, type SqlDatabase } from '@disclosure/event-store';
 import { openReadModels, Projector, type ReadModelDatabase } from '@disclosure/read-models';
-import { AgencyDirectory, buildApp, DEMO_AGENCY, issueToken, tokenVerifier } from '@disclosure/api';
+import { AgencyDirectory, buildApp, CalendarBook, DEMO_AGENCY, issueToken, tokenVerifier } from '@disclosure/api';
 
 export const SECRET = 'test-secret-test-secret-test-secret';
 
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly store: EventStore;
+  /** The event store's database itself (schema `disclosure`), for tests that edit a stored row as an insider would. */
+  readonly eventsSql: SqlDatabase;
   readonly db: Kysely<ReadModelDatabase>;
+  /** The calendars the app, the projector and a test's deadline clock share (builtin + amendments). */
+  readonly calendars: CalendarBook;
   /** Every log line the app wrote. */
   readonly logs: string[];
   /** Sets the server's clock (a command's `at`). */
   setNow(iso: string): void;
+  /** Sets the store's clock (an event's `recordedAt`); undefined: the wall clock again. */
+  setRecordedNow(iso: string | undefined): void;
   token(role: Role, sub?: string, agency?: string): Promise<string>;
   /** Brings the read models up to date. */
   project(): Promise<void>;
@@ -25,9 +30,11 @@ export interface TestApp {
 
 /** An API on embedded stores (PGlite in memory), with a clock the test sets and captured logs. */
 export async function testApp(options: { publicRateLimit?: number; trustProxy?: string } = {}): Promise<TestApp> {
-  const store = await PostgresEventStore.open(await pgliteDatabase());
+  const eventsSql = await pgliteDatabase();
+  let recordedNow: Date | undefined;
+  const store = await PostgresEventStore.open(eventsSql, { now: () => recordedNow ?? new Date() });
   const db = await openReadModels();
-  const calendars = builtinCalendars();
+  const calendars = new CalendarBook();
   let now = new Date('2025-09-26T02:00:00Z');
   const logs: string[] = [];
   const sink = new Writable({
@@ -47,14 +54,19 @@ export async function testApp(options: { publicRateLimit?: number; trustProxy?: 
     ...(options.publicRateLimit ? { publicRateLimit: options.publicRateLimit } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
-  const projector = new Projector({ store, db, calendars });
+  const projector = new Projector({ store, db, calendars, onOtherEvent: (e) => calendars.apply(e) });
   return {
     app,
     store,
+    eventsSql,
     db,
+    calendars,
     logs,
     setNow: (iso) => {
       now = new Date(iso);
+    },
+    setRecordedNow: (iso) => {
+      recordedNow = iso === undefined ? undefined : new Date(iso);
     },
     token: (role, sub = `${role}-1`, agency = 'demo') => issueToken(SECRET, { sub, agency, roles: [role], name: `${role} 1` }),
     async project() {

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { builtinCalendars } from '@disclosure/calendar';
 import { PROJECTIONS, Projector } from '@disclosure/read-models';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { writeLine, type Io } from '../io.js';
-import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels } from '@disclosure/api';
+import { deploymentConfig, loadCalendarBook, openConfiguredEventStore, openConfiguredReadModels } from '@disclosure/api';
 
 const WHERE = `Stores: EVENT_STORE_URL (postgres://… or esdb://…) and DATABASE_URL (postgres://…);
 without them, embedded PGlite in DATA_DIR (default ./data) — stop the server first, PGlite
@@ -60,7 +59,9 @@ ${WHERE}
       const started = Date.now();
       const tty = 'isTTY' in io.stderr && io.stderr.isTTY === true;
       let lastLine = 0;
-      const done = await new Projector({ store, db, calendars: builtinCalendars() }).rebuild(positionals, (events) => {
+      // the calendars with every recorded amendment: each is applied again as the replay reaches it
+      const calendars = await loadCalendarBook(store);
+      const done = await new Projector({ store, db, calendars, onOtherEvent: (e) => calendars.apply(e) }).rebuild(positionals, (events) => {
         const seconds = (Date.now() - started) / 1000;
         const line = `rebuilding ${positionals.join(', ') || 'all projections'}: ${events.toLocaleString('en')} events, ${Math.round(events / Math.max(seconds, 0.001)).toLocaleString('en')}/s`;
         if (tty) io.stderr.write(`\r${line}`);
@@ -102,7 +103,7 @@ ${WHERE}
     const store = await openConfiguredEventStore(config);
     const db = await openConfiguredReadModels(config);
     try {
-      const status = await new Projector({ store, db, calendars: builtinCalendars() }).status();
+      const status = await new Projector({ store, db, calendars: await loadCalendarBook(store) }).status();
       await writeLine(io.stdout, JSON.stringify(status));
       return status.parked.length ? 1 : 0;
     } finally {

@@ -1,0 +1,237 @@
+import type { Kysely } from 'kysely';
+import { BUILTIN_PROFILES, profileById, type CalendarChange, type CalendarRegistry, type IsoDate } from '@disclosure/calendar';
+import {
+  deadlineAlerts,
+  deadlineRecomputation,
+  DEFAULT_ALERT_THRESHOLDS,
+  foldCase,
+  initialCaseState,
+  localDate,
+  parseCaseEvent,
+  type CaseEvent,
+  type CaseState,
+  type CaseStatus,
+  type ClockFacts,
+} from '@disclosure/domain';
+import { StreamNotFound, WrongExpectedRevision, type EventStore, type NewEvent } from '@disclosure/event-store';
+import type { ReadModelDatabase } from '@disclosure/read-models';
+import type { CalendarBook } from '../calendars/calendarBook.js';
+import { uuidV5 } from '../commands/caseService.js';
+
+/** Who the clock's events are recorded as (metadata `actor` and `role`). */
+export const DEADLINE_CLOCK_ACTOR = 'deadline-clock';
+const ROLE = 'system';
+const PAGE = 5_000;
+const ATTEMPTS = 5;
+
+export interface DeadlineClockOptions {
+  readonly store: EventStore;
+  readonly db: Kysely<ReadModelDatabase>;
+  readonly calendars: CalendarBook;
+  /** Working days ahead to warn at (default 5 and 1). */
+  readonly thresholds?: readonly number[];
+  /** The clock's clock: today is taken from it, in each case's time zone. */
+  readonly now?: () => Date;
+  /** Cases loaded, decided and appended at once (default 8). */
+  readonly concurrency?: number;
+}
+
+/** What one sweep did. */
+export interface SweepReport {
+  /** Open cases with a due date looked at (rows of the deadlines view). */
+  readonly examined: number;
+  /** Cases whose row said an alert may be due: their streams were read. */
+  readonly loaded: number;
+  /** Events appended (a duplicate, written first by another worker, is not counted). */
+  readonly appended: number;
+  /** Cases given up for this sweep after repeated concurrent writes (the next sweep retries them). */
+  readonly contended: number;
+}
+
+/** The rows of the deadlines view the clock reads (open cases with a due date). */
+const candidates = (db: Kysely<ReadModelDatabase>) => db.selectFrom('deadlines').select(['case_id', 'status', 'clock_facts', 'alerts']);
+type CandidateQuery = ReturnType<typeof candidates>;
+
+/**
+ * The deadline clock (条例 第33条; 受理一件按时答复一件, 可督办): a sweep over the open cases that
+ * records `DeadlineApproaching` and `DeadlineMissed` on the case streams, and after a calendar
+ * amendment `DeadlineRecomputed` on each open case whose due date it moved.
+ *
+ * Candidates come from the read models' `deadlines` view (an indexed bound on `overdue_from` and
+ * `due_date`, then the pure decision on the row's clock facts and alerts), so a sweep reads only the
+ * streams of cases with something due. For those it loads the stream, decides again on the case
+ * itself (the domain's `deadlineAlerts` / `deadlineRecomputation`), and appends at the revision it
+ * read. Event ids are derived from the case, the kind, the due date and the threshold (or the
+ * calendar version), so a sweep run twice, rerun after a crash, or run by two workers at once
+ * never records an event twice: the store answers a re-sent id as a duplicate, and a concurrent
+ * write (WrongExpectedRevision) makes it read the case again and decide again.
+ * @example const report = await new DeadlineClock({ store, db, calendars }).sweep();
+ */
+export class DeadlineClock {
+  readonly #store: EventStore;
+  readonly #db: Kysely<ReadModelDatabase>;
+  readonly #calendars: CalendarBook;
+  readonly #thresholds: readonly number[];
+  readonly #now: () => Date;
+  readonly #concurrency: number;
+
+  constructor(options: DeadlineClockOptions) {
+    this.#store = options.store;
+    this.#db = options.db;
+    this.#calendars = options.calendars;
+    this.#thresholds = options.thresholds ?? DEFAULT_ALERT_THRESHOLDS;
+    this.#now = options.now ?? (() => new Date());
+    this.#concurrency = options.concurrency ?? 8;
+  }
+
+  /** One tick of the clock: recomputations any amendment still owes, then the alerts due today. */
+  async tick(): Promise<{ recomputed: number; alerts: SweepReport }> {
+    const recomputed = await this.recomputePending();
+    return { recomputed, alerts: await this.sweep() };
+  }
+
+  /** Records the alerts due today on every open case. */
+  async sweep(): Promise<SweepReport> {
+    const at = this.#now().toISOString();
+    const ctx = { calendars: this.#calendars.snapshot() };
+    const { today, bound } = this.#bounds(at, ctx.calendars);
+    const thresholds = this.#thresholds;
+    const due: string[] = [];
+    let examined = 0;
+    for await (const rows of this.#pages((q) => q.where((eb) => eb.or([eb('overdue_from', '<=', today), eb('due_date', '<=', bound)])))) {
+      examined += rows.length;
+      for (const r of rows) {
+        if (r.clock_facts === null) continue; // a row from before migration 0003, until it is replayed
+        const facts = { status: r.status as CaseStatus, clock: r.clock_facts, alerts: r.alerts ?? [] };
+        if (deadlineAlerts(facts, todayOf(r.clock_facts, at), thresholds, ctx).length > 0) due.push(r.case_id);
+      }
+    }
+    const outcome = await this.#each(due, (caseId) => this.#record(caseId, at, `${DEADLINE_CLOCK_ACTOR}/${today}`, null, (state) => (state.clock ? deadlineAlerts(state, todayOf(state.clock, at), thresholds, ctx) : [])));
+    return { examined, loaded: due.length, ...outcome };
+  }
+
+  /**
+   * Records `DeadlineRecomputed` on every open case whose due date a calendar change moved (or made
+   * official), and remembers that the change is done. Resolves to the number of cases recomputed.
+   */
+  async recompute(change: CalendarChange): Promise<number> {
+    const at = this.#now().toISOString();
+    const ctx = { calendars: this.#calendars.snapshot() };
+    const due: string[] = [];
+    for await (const rows of this.#pages((q) => q))
+      for (const r of rows) {
+        if (r.clock_facts === null || profileById(r.clock_facts.profileId).calendarId !== change.calendarId) continue;
+        if (deadlineRecomputation({ status: r.status as CaseStatus, clock: r.clock_facts, recomputations: [] }, change, todayOf(r.clock_facts, at), ctx).length > 0) due.push(r.case_id);
+      }
+    const cause = uuidV5(`calendar-${change.calendarId}/recomputation/${change.version}`);
+    const outcome = await this.#each(due, (caseId) => this.#record(caseId, at, cause, cause, (state) => (state.clock ? deadlineRecomputation(state, change, todayOf(state.clock, at), ctx) : [])));
+    if (outcome.contended > 0) return outcome.appended; // not done: the next tick runs it again
+    await this.#db
+      .insertInto('calendar_recomputations')
+      .values({ calendar_version: change.version, calendar_id: change.calendarId, previous_version: change.previousVersion, reason: change.reason, recomputed: outcome.appended, completed_at: at })
+      .onConflict((oc) => oc.column('calendar_version').doNothing())
+      .execute();
+    return outcome.appended;
+  }
+
+  /** Runs the recomputation of every calendar change the book knows that has not been done yet. */
+  async recomputePending(): Promise<number> {
+    const changes = this.#calendars.changes();
+    if (changes.length === 0) return 0;
+    const done = new Set((await this.#db.selectFrom('calendar_recomputations').select('calendar_version').execute()).map((r) => r.calendar_version));
+    let recomputed = 0;
+    for (const change of changes) if (!done.has(change.version)) recomputed += await this.recompute(change);
+    return recomputed;
+  }
+
+  /** The deadlines view, a page at a time in case-id order, narrowed by `where`. */
+  async *#pages(where: (q: CandidateQuery) => CandidateQuery) {
+    let after = '';
+    for (;;) {
+      const rows = await where(candidates(this.#db)).where('case_id', '>', after).orderBy('case_id').limit(PAGE).execute();
+      if (rows.length > 0) yield rows;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.case_id;
+    }
+  }
+
+  /** The widest bounds any profile's today and calendar give: the SQL keeps every candidate, the decision on each row is exact. */
+  #bounds(at: string, calendars: CalendarRegistry): { today: IsoDate; bound: IsoDate } {
+    const ahead = Math.max(0, ...this.#thresholds);
+    let today = '0000-01-01';
+    let bound = '0000-01-01';
+    for (const p of BUILTIN_PROFILES) {
+      const day = localDate(at, p.timeZone);
+      const until = calendars.current(p.calendarId).addWorkingDays(day, ahead).date;
+      if (day > today) today = day;
+      if (until > bound) bound = until;
+    }
+    return { today, bound };
+  }
+
+  /** Runs `fn` over the cases, `concurrency` at a time; sums what was appended and what was given up. */
+  async #each(caseIds: readonly string[], fn: (caseId: string) => Promise<number | 'contended'>): Promise<{ appended: number; contended: number }> {
+    let next = 0;
+    let appended = 0;
+    let contended = 0;
+    const lane = async () => {
+      while (next < caseIds.length) {
+        const r = await fn(caseIds[next++]!);
+        if (r === 'contended') contended++;
+        else appended += r;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, caseIds.length) }, lane));
+    return { appended, contended };
+  }
+
+  /** Loads a case, decides on it, appends what was decided at the revision read; again on a concurrent write. */
+  async #record(caseId: string, at: string, correlationId: string, causationId: string | null, decide: (state: CaseState) => readonly CaseEvent[]): Promise<number | 'contended'> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      let stored;
+      try {
+        stored = await this.#store.read(caseId);
+      } catch (e) {
+        if (e instanceof StreamNotFound) return 0;
+        throw e;
+      }
+      const state = foldCase(stored.map((e) => parseCaseEvent(e)), initialCaseState());
+      const decided = decide(state);
+      if (decided.length === 0) return 0;
+      const events: NewEvent[] = decided.map((e) => {
+        const valid = parseCaseEvent({ type: e.type, version: e.version, data: e.data }); // zod-validated like any case event
+        return { id: clockEventId(caseId, valid), type: valid.type, version: valid.version, data: valid.data, metadata: { actor: DEADLINE_CLOCK_ACTOR, agency: state.agency!, role: ROLE, correlationId, causationId, occurredAt: at } };
+      });
+      try {
+        const r = await this.#store.append(caseId, events, { expectedRevision: stored[stored.length - 1]!.revision });
+        return r.duplicate ? 0 : events.length;
+      } catch (e) {
+        if (!(e instanceof WrongExpectedRevision)) throw e;
+      }
+    }
+    return 'contended';
+  }
+}
+
+/**
+ * The id of an event the clock records: the same case, kind, due date and threshold (or calendar
+ * version) always give the same id, so the store keeps one however many sweeps decide it.
+ * @example clockEventId(caseId, caseEvent('DeadlineMissed', { dueDate: '2025-10-30', noticedOn: '2025-10-31' }))
+ */
+export function clockEventId(caseId: string, event: CaseEvent): string {
+  switch (event.type) {
+    case 'DeadlineApproaching':
+      return uuidV5(`${caseId}/DeadlineApproaching/${event.data.dueDate}/${event.data.threshold}`);
+    case 'DeadlineMissed':
+      return uuidV5(`${caseId}/DeadlineMissed/${event.data.dueDate}`);
+    case 'DeadlineRecomputed':
+      return uuidV5(`${caseId}/DeadlineRecomputed/${event.data.calendarVersion}`);
+    default:
+      throw new TypeError(`the deadline clock does not record ${event.type}`);
+  }
+}
+
+/** Today in the case's time zone (its profile's). */
+function todayOf(facts: ClockFacts, at: string): IsoDate {
+  return localDate(at, profileById(facts.profileId).timeZone);
+}
