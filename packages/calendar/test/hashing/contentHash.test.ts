@@ -1,5 +1,6 @@
 import t from 'tap';
-import { canonicalJson, contentVersion } from '@disclosure/calendar';
+import fc from 'fast-check';
+import { canonicalJson, canonicalJsonWithout, contentVersion } from '@disclosure/calendar';
 
 t.test('given two objects with the same content in a different key order', async (t) => {
   const a = { b: 1, a: [2, { d: 1, c: 0 }] };
@@ -26,4 +27,27 @@ t.test('given a key whose value is undefined, when written, then it is left out 
 t.test('given any content, when versioned, then the version is sha256: and 16 hex digits, and changes with the content', async (t) => {
   t.match(contentVersion({ a: 1 }), /^sha256:[0-9a-f]{16}$/);
   t.not(contentVersion({ a: 1 }), contentVersion({ a: 2 }));
+});
+
+/** The definition canonicalJson must agree with: JSON.stringify of a copy with keys sorted at every depth. */
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedCopy((value as Record<string, unknown>)[k])]));
+}
+
+t.test('given any JSON value (any key order, any text: Chinese, controls, lone surrogates), canonical JSON is JSON.stringify of the key-sorted copy', async (t) => {
+  const text = fc.string({ unit: 'binary', maxLength: 12 });
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('list'), tie('record')),
+    leaf: fc.oneof(text, fc.constantFrom('征地补偿', '"\\\n', '\ud800'), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+    list: fc.array(tie('node'), { maxLength: 5 }),
+    record: fc.dictionary(fc.oneof(text, fc.constantFrom('a', 'B', 'hash', '中', '_')), tie('node'), { maxKeys: 20 }),
+  })).node;
+  fc.assert(fc.property(value, (v) => canonicalJson(v) === (JSON.stringify(sortedCopy(v)) ?? 'null')), { numRuns: 3000 });
+  fc.assert(fc.property(fc.dictionary(text, value, { maxKeys: 20 }), text, (v, key) => {
+    const { [key]: _dropped, ...rest } = v;
+    return canonicalJsonWithout(v, key) === JSON.stringify(sortedCopy(rest));
+  }), { numRuns: 1000 });
+  t.pass();
 });

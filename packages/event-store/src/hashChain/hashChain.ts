@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { canonicalJson } from '@disclosure/calendar';
+import { canonicalJson, canonicalJsonMember, canonicalJsonWithout } from '@disclosure/calendar';
 import type { EventContext, EventMetadata, NewEvent, RecordedEvent } from '../port/eventStore.js';
 
 /** The previous hash of a stream's first event. */
@@ -102,9 +102,8 @@ export function verifyChain(events: readonly RecordedEvent[]): ChainVerification
 // with canonicalJson from @disclosure/calendar. It runs for every event appended and every event
 // verified, so it is written here in one pass without the copies: the envelope's keys are known
 // (data, id, metadata, type, version — already sorted), the metadata is written skipping `hash`,
-// and the values go through `write`, the same algorithm as canonicalJson with cheaper steps
-// (quoted keys remembered, small key lists sorted in place, plain strings quoted without
-// JSON.stringify). test/hashChain/hashChain.test.ts checks it against the definition.
+// and the values go through canonicalJson's own writer (canonicalJsonMember, canonicalJsonWithout).
+// test/hashChain/hashChain.test.ts checks it against the definition.
 
 /** The canonical JSON an event's hash covers (see above). */
 export function hashedBody(event: Hashable): string {
@@ -112,20 +111,20 @@ export function hashedBody(event: Hashable): string {
   if (!isPlainRecord(metadata)) return canonicalJson(definitionEnvelope(event));
   let out = '{';
   let sep = '';
-  const data = write(event.data);
+  const data = canonicalJsonMember(event.data);
   if (data !== undefined) {
     out += '"data":' + data;
     sep = ',';
   }
-  const id = write(event.id);
+  const id = canonicalJsonMember(event.id);
   if (id !== undefined) {
     out += sep + '"id":' + id;
     sep = ',';
   }
-  out += sep + '"metadata":' + writeObject(metadata, 'hash');
-  const type = write(event.type);
+  out += sep + '"metadata":' + canonicalJsonWithout(metadata, 'hash');
+  const type = canonicalJsonMember(event.type);
   if (type !== undefined) out += ',"type":' + type;
-  const version = write(event.version);
+  const version = canonicalJsonMember(event.version);
   if (version !== undefined) out += ',"version":' + version;
   return out + '}';
 }
@@ -144,74 +143,4 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
-}
-
-const MAX_REMEMBERED_KEYS = 10_000;
-const quotedKeys = new Map<string, string>();
-/** Characters JSON.stringify escapes in a string: quote, backslash, controls, and surrogates (lone ones are escaped; paired ones take the same path to stay simple). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-function quoteKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = quote(key);
-    if (quotedKeys.size < MAX_REMEMBERED_KEYS) quotedKeys.set(key, quoted);
-  }
-  return quoted;
-}
-
-function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
-}
-
-/** canonicalJson's writer: undefined, functions and symbols drop out of objects and become null in arrays; toJSON is honoured. */
-function write(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return quote(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      const json = (value as { toJSON?: () => unknown }).toJSON;
-      if (typeof json === 'function') return write(json.call(value));
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + (write(value[i]) ?? 'null');
-        return out + ']';
-      }
-      return writeObject(value as Record<string, unknown>);
-    }
-    default:
-      return undefined; // undefined, functions, symbols, bigints
-  }
-}
-
-/** An object's own enumerable keys in sorted order (UTF-16 code units, as Array.prototype.sort), but `skip`. */
-function writeObject(value: Record<string, unknown>, skip?: string): string {
-  const keys = Object.keys(value);
-  if (keys.length <= 16) {
-    for (let i = 1; i < keys.length; i++) {
-      const key = keys[i]!;
-      let j = i - 1;
-      while (j >= 0 && keys[j]! > key) {
-        keys[j + 1] = keys[j]!;
-        j--;
-      }
-      keys[j + 1] = key;
-    }
-  } else keys.sort();
-  let out = '{';
-  let sep = '';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (key === skip) continue;
-    const v = write(value[key]);
-    if (v === undefined) continue;
-    out += sep + quoteKey(key) + ':' + v;
-    sep = ',';
-  }
-  return out + '}';
 }
