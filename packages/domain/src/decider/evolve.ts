@@ -109,14 +109,14 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
     case 'ConsultationAnswered': {
       const d = event.data;
       return {
-        consultations: s.consultations.map((c) => (c.consultationId === d.consultationId ? { ...c, answeredOn: d.answeredOn, opinion: d.opinion } : c)),
+        consultations: replaceLast(s.consultations, (c) => c.consultationId === d.consultationId, (c) => ({ ...c, answeredOn: d.answeredOn, opinion: d.opinion })),
         clock: endPause(clockOf(s), d.consultationId, { to: d.answeredOn }),
       };
     }
     case 'ConsultationLapsed': {
       const d = event.data;
       return {
-        consultations: s.consultations.map((c) => (c.consultationId === d.consultationId ? { ...c, lapsedOn: d.lapsedOn } : c)),
+        consultations: replaceLast(s.consultations, (c) => c.consultationId === d.consultationId, (c) => ({ ...c, lapsedOn: d.lapsedOn })),
         clock: endPause(clockOf(s), d.consultationId, { lapsedOn: d.lapsedOn }),
       };
     }
@@ -166,7 +166,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
     case 'SupervisionInstructed':
       return { instructions: [...s.instructions, event.data] };
     case 'SupervisionAnswered':
-      return { instructions: s.instructions.map((i) => (i.instructionId === event.data.instructionId ? { ...i, answer: event.data.answer } : i)) };
+      return { instructions: replaceLast(s.instructions, (i) => i.instructionId === event.data.instructionId, (i) => ({ ...i, answer: event.data.answer })) };
     case 'DeadlineOverridden':
       return { clock: { ...clockOf(s), override: { dueDate: event.data.dueDate, reason: event.data.reason } } };
     case 'DeadlineApproaching':
@@ -193,14 +193,23 @@ function withPause(s: CaseState, pause: Pause): ClockFacts {
 
 /** Ends an open pause: answered or paid on a day, or lapsed (exactly its lapse period; without one, on the day the lapse was recorded). */
 function endPause(clock: ClockFacts, id: string, end: { to: string } | { lapsedOn: string }): ClockFacts {
-  return {
-    ...clock,
-    pauses: clock.pauses.map((p) => {
-      if (p.id !== id || p.to !== undefined || p.lapsed !== undefined) return p;
-      if ('to' in end) return { ...p, to: end.to };
-      return p.lapseAfter ? { ...p, lapsed: p.lapseAfter } : { ...p, to: end.lapsedOn };
-    }),
-  };
+  const pauses = replaceLast(
+    clock.pauses,
+    (p) => p.id === id && p.to === undefined && p.lapsed === undefined,
+    (p) => ('to' in end ? { ...p, to: end.to } : p.lapseAfter ? { ...p, lapsed: p.lapseAfter } : { ...p, to: end.lapsedOn }),
+  );
+  return pauses === clock.pauses ? clock : { ...clock, pauses };
+}
+
+/**
+ * A copy of the list with its last item that matches replaced, or the list itself when none does.
+ * Searched from the end (what is answered is usually what was asked last) and copied natively: on a
+ * long case a per-item callback over every earlier consultation made the fold quadratic in practice.
+ * @example replaceLast([1, 2, 1], (n) => n === 1, (n) => n + 10) // [1, 2, 11]
+ */
+function replaceLast<T>(items: readonly T[], matches: (item: T) => boolean, replace: (item: T) => T): readonly T[] {
+  const i = items.findLastIndex(matches);
+  return i < 0 ? items : items.with(i, replace(items[i]!));
 }
 
 function stop(s: CaseState, on: string): Partial<CaseState> {
