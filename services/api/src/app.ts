@@ -8,20 +8,25 @@ import type { Kysely } from 'kysely';
 import type { CalendarRegistry } from '@disclosure/calendar';
 import { EventStoreUnavailable, type EventStore } from '@disclosure/event-store';
 import type { ReadModelDatabase } from '@disclosure/read-models';
+import { TargetGuard, webhookTables, WebhookSubscriptions } from '@disclosure/webhooks';
 import type { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { actingRole, rolesFor, type RouteAccess } from './auth/access.js';
 import { CalendarBook } from './calendars/calendarBook.js';
 import type { Principal, TokenVerifier } from './auth/principal.js';
 import { CaseService } from './commands/caseService.js';
 import { correlationIdOf } from './http/correlation.js';
+import { OneLinePerRequest } from './http/requestLog.js';
 import { HttpProblem, PROBLEM_BASE, PROBLEMS } from './http/problems.js';
 import { Metrics } from './http/metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { caseRoutes } from './routes/cases.js';
 import { operationsRoutes } from './routes/operations.js';
+import { paymentRoutes } from './routes/payments.js';
+import type { RoutingTable } from './platforms/routingTable.js';
 import { publicRoutes } from './routes/public.js';
 import { supervisionRoutes } from './routes/supervision.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** Everything the API needs, built by the composition root (`start.ts`) or a test. */
 export interface ApiDependencies {
@@ -44,6 +49,12 @@ export interface ApiDependencies {
    * addresses/CIDRs, comma-separated), so the public rate limit counts clients, not the proxy.
    */
   readonly trustProxy?: boolean | string;
+  /** The provincial platforms' routing table (按责转办): a platform's intake goes to the agency its rules name. */
+  readonly platformRouting?: RoutingTable;
+  /** The `whsec_…` secret of the unified payment platform's signed callbacks; absent: no `POST /v1/payments/callback`. */
+  readonly paymentCallbackSecret?: string;
+  /** The SSRF guard webhook subscriptions' URLs pass when made (WEBHOOK_ALLOW_PRIVATE_TARGETS); default: no private target. */
+  readonly webhookTargets?: TargetGuard;
 }
 
 declare module 'fastify' {
@@ -56,21 +67,16 @@ declare module 'fastify' {
   }
 }
 
-/** Applicant personal data never reaches a log line (DESIGN.md § HTTP conventions). */
+/**
+ * Applicant personal data never reaches a log line (DESIGN.md § HTTP conventions). An applicant is
+ * redacted whole, not field by field: stricter, and cheaper — pino's redaction parses each path
+ * again for every key of every line (a wildcard path applies to all of them), so 2 wildcard paths
+ * instead of 7 take a request's logger and line from about 13 µs to 5.5 µs.
+ */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
-  '*.applicant.name',
-  '*.applicant.idNumber',
-  '*.applicant.phone',
-  '*.applicant.email',
-  '*.applicant.address',
-  '*.applicant.contactPerson',
-  'applicant.name',
-  'applicant.idNumber',
-  'applicant.phone',
-  'applicant.email',
-  'applicant.address',
-  'applicant.contactPerson',
+  '*.applicant',
+  'applicant',
   '*.accessCode',
   // a store's error carries the statement's parameters and the offending JSON: the events, applicant and all
   'err.params',
@@ -114,6 +120,8 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
             ...(typeof deps.logger === 'object' ? deps.logger : {}),
           },
     // every line of a request carries its correlation id beside its request id (DESIGN.md § HTTP conventions)
+    // one line per request, when it is answered (method, URL, status, time), instead of fastify's two
+    logController: new OneLinePerRequest(),
     childLoggerFactory: (logger, bindings, options, raw) => logger.child({ ...bindings, correlationId: correlationIdOf(raw.headers, String(bindings.reqId)) }, options),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -209,6 +217,11 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   await app.register(calendarRoutes, { deps, calendars, now });
   await app.register(auditRoutes, { deps, now });
   await app.register(operationsRoutes, { deps, metrics });
+  // the webhook tables live beside the read models, in the same database (openConfiguredReadModels migrates both);
+  // secret overlaps and retry times are wall-clock times, as the sender reads them, not a command's `at`
+  const subscriptions = new WebhookSubscriptions({ db: webhookTables(deps.db), store: deps.store, guard: deps.webhookTargets ?? new TargetGuard() });
+  await app.register(webhookRoutes, { subscriptions, now });
+  if (deps.paymentCallbackSecret) await app.register(paymentRoutes, { deps, cases, now, secret: deps.paymentCallbackSecret });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -29,8 +29,24 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
   // One machine step both applies and checks: every transition flips the parity.
   const workflow = advanceWorkflow(state.workflow, workflowEventOf(event));
   if (!accepted(state.workflow, workflow)) throw new InvalidEventSequence(state.status, event.type, state.eventCount);
-  const next: CaseState = { ...state, ...apply(state, event), workflow, status: statusOf(workflow), eventCount: state.eventCount + 1 };
+  const patch = apply(state, event);
+  // V8 clones `{ ...state, ...patch, … }` fast when the patch only sets keys the state already has
+  // (nearly every event of a long case) but takes a slow path, about 30 µs and much garbage, when
+  // it brings new ones, as a case's first event does; those are copied and assigned instead. Each way
+  // alone was slower: the copy doubles the fold of a 1,000-event case, the spread a new case's fold.
+  if (!addsKeys(state, patch)) return { ...state, ...patch, workflow, status: statusOf(workflow), eventCount: state.eventCount + 1 };
+  // the patches' keys are fixed names, never `__proto__`, so assigning defines the same properties in the same order
+  const next = Object.assign({}, state, patch) as { -readonly [K in keyof CaseState]: CaseState[K] };
+  next.workflow = workflow;
+  next.status = statusOf(workflow);
+  next.eventCount = state.eventCount + 1;
   return next;
+}
+
+/** Whether a patch sets a key the state does not have yet. */
+function addsKeys(state: CaseState, patch: Partial<CaseState>): boolean {
+  for (const key in patch) if (!(key in state)) return true;
+  return false;
 }
 
 /** Folds a whole history. @example foldCase(events).status // 'archived' */

@@ -59,6 +59,12 @@ export interface AppendResult {
   readonly position: bigint;
   /** True when every event id was already stored: a retry after a lost reply, nothing appended. */
   readonly duplicate: boolean;
+  /**
+   * The events just appended, exactly as `read` returns them (revisions, positions, the store's
+   * metadata, data as stored), when the adapter knows them without reading the stream again (the
+   * PostgreSQL and PGlite adapter does); absent for a duplicate, which appended nothing.
+   */
+  readonly events?: readonly RecordedEvent[];
 }
 
 export interface ReadStreamOptions {

@@ -128,19 +128,20 @@ export class PostgresEventStore implements EventStore {
           throw new WrongExpectedRevision(streamId, expected, await this.#actualRevision(streamId));
         }
         const sealed = sealEvents(tail?.hash ?? GENESIS_HASH, events, this.#now === systemClock ? systemTimestamp() : this.#now().toISOString());
-        let position: string | null;
+        let inserted: Inserted | null;
         try {
-          position = await this.#insert(streamId, tail, sealed);
+          inserted = await this.#insert(streamId, tail, sealed);
         } catch (e) {
           if (sqlErrorOf(e).code !== '23505') throw e;
-          position = null;
+          inserted = null;
         }
-        if (position !== null) {
+        if (inserted !== null) {
           const last = sealed[sealed.length - 1]!;
           const revision = (tail?.revision ?? -1) + events.length;
           this.#remember(streamId, { revision, hash: last.metadata.hash });
           this.#wakeSubscribers();
-          return { nextExpectedRevision: revision, position: BigInt(position), duplicate: false };
+          const position = BigInt(inserted.position);
+          return { nextExpectedRevision: revision, position, duplicate: false, ...(inserted.sent ? { events: recordedOf(streamId, tail, sealed, inserted.sent, position) } : {}) };
         }
         this.#tails.delete(streamId);
         const dup = await this.#duplicateOf(streamId, events);
@@ -199,8 +200,8 @@ export class PostgresEventStore implements EventStore {
     this.#tails.clear();
   }
 
-  /** Inserts the sealed batch after `tail`; the last event's position, or null when the guard found another tail. */
-  async #insert(streamId: string, tail: Tail | null, sealed: readonly SealedEvent[]): Promise<string | null> {
+  /** Inserts the sealed batch after `tail`; the last event's position (and what was sent), or null when the guard found another tail. */
+  async #insert(streamId: string, tail: Tail | null, sealed: readonly SealedEvent[]): Promise<Inserted | null> {
     const after = tail?.revision ?? -1;
     const guard = tail?.hash ?? null;
     if (sealed.length === 1 || this.#db.binaryParameters) {
@@ -217,7 +218,7 @@ export class PostgresEventStore implements EventStore {
       if (plain && sealed.length === 1) {
         const e = sealed[0]!;
         const r = await this.#db.query<{ position: string }>(this.#insertOneSql, [streamId, after, e.id, e.type, e.version, data[0], metadata[0], e.metadata.hash, guard]);
-        return r.rows.length === 1 ? r.rows[0]!.position : null;
+        return r.rows.length === 1 ? { position: r.rows[0]!.position, sent: { data, metadata } } : null;
       }
       if (plain) {
         const r = await this.#db.query<{ inserted: number; position: string | null }>(this.#insertArraysSql, [
@@ -231,12 +232,13 @@ export class PostgresEventStore implements EventStore {
           binaryTextArray('text', sealed.map((e) => e.metadata.hash)),
           guard,
         ]);
-        return r.rows[0]?.inserted === sealed.length ? r.rows[0].position : null;
+        return r.rows[0]?.inserted === sealed.length ? { position: r.rows[0].position!, sent: { data, metadata } } : null;
       }
     }
+    // the server takes this document apart: what it stores of each event is its business, so no `sent`
     const batch = JSON.stringify(sealed.map((e, i) => ({ ord: i + 1, id: e.id, type: e.type, version: e.version, data: e.data, metadata: e.metadata, hash: e.metadata.hash })));
     const r = await this.#db.query<{ inserted: number; position: string | null }>(this.#insertJsonSql, [streamId, after, batch, guard]);
-    return r.rows[0]?.inserted === sealed.length ? r.rows[0].position : null;
+    return r.rows[0]?.inserted === sealed.length ? { position: r.rows[0].position! } : null;
   }
 
   async #tailFor(streamId: string, expected: AppendOptions['expectedRevision']): Promise<Tail | null | 'missing'> {
@@ -350,6 +352,31 @@ function plainEvent(e: SealedEvent, data: string | undefined, metadata: string):
     !metadata.includes('\\u0000') &&
     !metadata.includes('\\ud')
   );
+}
+
+/** An inserted batch: its last event's position, and each event's data and metadata as sent in plain values (the JSON texts stored). */
+interface Inserted {
+  readonly position: string;
+  readonly sent?: { readonly data: readonly string[]; readonly metadata: readonly string[] };
+}
+
+/**
+ * The events of a batch just inserted, as `read` would return them: the columns as sent (the `json`
+ * columns keep the text as sent, and the driver parses it back with JSON.parse), the ids as the uuid
+ * column prints them, and the positions the INSERT gave (the last one's, less one per event after).
+ */
+function recordedOf(streamId: string, tail: Tail | null, sealed: readonly SealedEvent[], sent: NonNullable<Inserted['sent']>, last: bigint): RecordedEvent[] {
+  const after = tail?.revision ?? -1;
+  return sealed.map((e, i) => ({
+    id: e.id.toLowerCase(),
+    streamId,
+    revision: after + 1 + i,
+    position: last - BigInt(sealed.length - 1 - i),
+    type: e.type,
+    version: e.version,
+    data: JSON.parse(sent.data[i]!) as unknown,
+    metadata: JSON.parse(sent.metadata[i]!) as EventMetadata,
+  }));
 }
 
 function toRecorded(row: Row): RecordedEvent {

@@ -58,6 +58,25 @@ t.test('single events and batches store the exact JSON text, positions in order,
   t.ok(positions[1]! > positions[0]!);
 });
 
+t.test('an append hands back its events exactly as a read of the stream returns them, with no read', async (t) => {
+  const { store } = await openStore();
+  t.teardown(() => store.close());
+  const upper = randomUUID().toUpperCase();
+  const one = [withData({ 名: '王小明', n: [1.5, -0, 1e21], gone: undefined, nested: { a: [true, null] } }, { id: upper })];
+  const batch = [withData({ b: 1 }), withData('a top-level string'), withData(42, { type: 'Type with spaces & ünïcödé', version: 7 })];
+  const r1 = await store.append('case-handed', one, { expectedRevision: 'no_stream' });
+  const r2 = await store.append('case-handed', batch, { expectedRevision: 0 });
+  const r3 = await store.append('case-handed', [withData({ last: true })], { expectedRevision: 'any' });
+  const read = await store.read('case-handed');
+  t.strictSame(r1.events, read.slice(0, 1), 'a single event: the id as the uuid column prints it, the data as parsed back from its JSON');
+  t.strictSame(r2.events, read.slice(1, 4), 'a batch: revisions and consecutive positions');
+  t.strictSame(r3.events, read.slice(4), 'after the tail was looked up');
+  t.equal(r2.events![2]!.position, r2.position, 'the last one at the reported position');
+  const again = await store.append('case-handed', batch, { expectedRevision: 0 });
+  t.equal(again.duplicate, true);
+  t.equal(again.events, undefined, 'a duplicate appended nothing, and hands back nothing');
+});
+
 t.test('a guard that fails or a taken revision is a conflict, whichever statement', async (t) => {
   const { store } = await openStore();
   t.teardown(() => store.close());

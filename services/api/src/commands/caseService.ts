@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { CalendarRegistry } from '@disclosure/calendar';
-import { decide, foldCase, initialCaseState, isDomainError, parseCaseEvent, type CaseCommand, type CaseState } from '@disclosure/domain';
-import { StreamNotFound, WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '@disclosure/event-store';
+import { decide, foldCase, initialCaseState, isDomainError, parseCaseEvent, type CaseCommand, type CaseCommandOf, type CaseState } from '@disclosure/domain';
+import { StreamNotFound, WrongExpectedRevision, type AppendResult, type EventStore, type NewEvent, type RecordedEvent } from '@disclosure/event-store';
 import { fromDomainError, HttpProblem } from '../http/problems.js';
 
 /** A case as its stream says right now. */
@@ -20,6 +20,8 @@ export interface CommandContext {
   readonly ifMatch?: number;
   /** Deterministic event ids (idempotent creation); random when absent. */
   readonly eventId?: (index: number) => string;
+  /** The event that caused this command (a referral that creates a linked case), recorded in the metadata. */
+  readonly causationId?: string;
 }
 
 /**
@@ -50,7 +52,12 @@ export class CaseService {
       throw e;
     }
     if (agency !== undefined && events[0]!.metadata.agency !== agency) return null; // before folding: another agency's case does not even fail here
-    let state = initialCaseState();
+    return this.#replay(null, events);
+  }
+
+  /** The case `before` (null: none yet) followed by stored `events`: each event parsed with its schema, then folded. */
+  #replay(before: LoadedCase | null, events: readonly RecordedEvent[]): LoadedCase {
+    let state = before?.state ?? initialCaseState();
     for (const e of events) {
       try {
         state = foldCase([parseCaseEvent(e)], state);
@@ -59,7 +66,7 @@ export class CaseService {
         throw new HttpProblem('history-not-replayable', `event ${e.revision} (${e.type}) of this case does not replay: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`, { revision: e.revision, eventId: e.id, eventType: e.type });
       }
     }
-    return { state, revision: events[events.length - 1]!.revision, events };
+    return { state, revision: events[events.length - 1]!.revision, events: before ? [...before.events, ...events] : events };
   }
 
   /** Throws what `execute` would refuse the command with (404, 412, the domain's refusal) without appending anything. */
@@ -87,13 +94,14 @@ export class CaseService {
     if (created) return created;
     const { current, decided } = await this.#decide(command, context);
     const events = this.#newEvents(decided, command, context);
+    let result: AppendResult;
     try {
-      await this.store.append(command.caseId, events, { expectedRevision: current ? current.revision : 'no_stream' });
+      result = await this.store.append(command.caseId, events, { expectedRevision: current ? current.revision : 'no_stream' });
     } catch (e) {
       if (e instanceof WrongExpectedRevision) throw new HttpProblem('concurrent-update', 'the case changed while this command was decided; read it again and retry', { currentRevision: e.actual === 'no_stream' ? null : e.actual });
       throw e;
     }
-    return this.#after(command.caseId, events.length);
+    return this.#after(command.caseId, current, result, events.length);
   }
 
   /**
@@ -104,46 +112,65 @@ export class CaseService {
    * the ordinary path, whose load gives the answer it always gave (the workflow's refusal); so does
    * a command the domain refuses, whose refusal then comes from the state actually stored.
    */
-  async #createNew(command: CaseCommand, context: CommandContext): Promise<(LoadedCase & { readonly appended: number }) | undefined> {
-    const decided = decide(initialCaseState(), command, { calendars: this.calendars });
-    if (isDomainError(decided)) return undefined; // refused on a new case; an existing one may refuse it otherwise
-    const events = this.#newEvents(decided, command, context);
+  async #createNew(command: CaseCommandOf<'receiveRequest'>, context: CommandContext): Promise<(LoadedCase & { readonly appended: number }) | undefined> {
     try {
-      if ((await this.store.append(command.caseId, events, { expectedRevision: 'no_stream' })).duplicate) return undefined;
+      return await this.createWith(command, [], context);
+    } catch (e) {
+      if (e instanceof HttpProblem) return undefined; // refused on a new case; an existing one may refuse it otherwise
+      throw e;
+    }
+  }
+
+  /**
+   * A new case received with further commands decided on it at once (a referred request and its
+   * link to the case it came from): the events of all of them are appended together with
+   * `no_stream`, so neither a retry nor a crash leaves the receipt without the rest. Answers
+   * undefined, appending nothing, when the stream exists already (a retry with deterministic ids);
+   * throws the domain's refusal of any of the commands.
+   * @example await cases.createWith(receive, [link], { role: 'integrator', correlationId, eventId: (i) => uuidV5(`${caseId}/${i}`) })
+   */
+  async createWith(receive: CaseCommandOf<'receiveRequest'>, then: readonly CaseCommand[], context: CommandContext): Promise<(LoadedCase & { readonly appended: number }) | undefined> {
+    let state = initialCaseState();
+    const events: NewEvent[] = [];
+    for (const command of [receive, ...then]) {
+      const decided = decide(state, command, { calendars: this.calendars });
+      if (isDomainError(decided)) throw fromDomainError(decided);
+      state = foldCase(decided, state);
+      events.push(...this.#newEvents(decided, command, context, events.length));
+    }
+    let result: AppendResult;
+    try {
+      result = await this.store.append(receive.caseId, events, { expectedRevision: 'no_stream' });
     } catch (e) {
       if (e instanceof WrongExpectedRevision) return undefined;
       throw e;
     }
-    return this.#after(command.caseId, events.length);
+    return result.duplicate ? undefined : this.#after(receive.caseId, null, result, events.length);
   }
 
-  #newEvents(decided: readonly { type: string; version: number; data: unknown }[], command: CaseCommand, context: CommandContext): NewEvent[] {
+  #newEvents(decided: readonly { type: string; version: number; data: unknown }[], command: CaseCommand, context: CommandContext, first = 0): NewEvent[] {
     return decided.map((e, i) => ({
-      id: context.eventId?.(i) ?? randomUUID(),
+      id: context.eventId?.(first + i) ?? randomUUID(),
       type: e.type,
       version: e.version,
       data: e.data,
-      metadata: { actor: command.actor.id, agency: command.actor.agency, role: context.role, correlationId: context.correlationId, causationId: null, occurredAt: command.at },
+      metadata: { actor: command.actor.id, agency: command.actor.agency, role: context.role, correlationId: context.correlationId, causationId: context.causationId ?? null, occurredAt: command.at },
     }));
   }
 
-  /** The case as stored after an append: what the caller gets back is what the stream holds. */
-  async #after(caseId: string, appended: number): Promise<LoadedCase & { readonly appended: number }> {
+  /**
+   * The case as stored after an append of `count` events decided on `before`: what the caller gets
+   * back is what the stream holds. When the store hands back the events as stored, they are folded
+   * onto `before` — the expected revision made sure they follow it — instead of reading and folding
+   * the whole stream again; otherwise, and after a duplicate (deterministic ids stored already:
+   * nothing appended), the stream is read.
+   */
+  async #after(caseId: string, before: LoadedCase | null, result: AppendResult, count: number): Promise<LoadedCase & { readonly appended: number }> {
+    if (result.events && !result.duplicate) return { ...this.#replay(before, result.events), appended: count };
     const after = await this.#tryLoad(caseId);
-    return { ...after!, appended };
+    return { ...after!, appended: result.duplicate ? 0 : count };
   }
 }
 
-/**
- * A name-based uuid (RFC 9562 version 5, SHA-1): the same name always gives the same id, so a
- * retried creation appends the same event ids and the store recognises the retry.
- * @example uuidV5('demo/intake/PORTAL-1')
- */
-export function uuidV5(name: string, namespace = '6ba7b811-9dad-11d1-80b4-00c04fd430c8'): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(name).digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const h = hash.subarray(0, 16).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
+/** Name-based ids live with the store whose idempotency they serve; re-exported for the API's callers. */
+export { uuidV5 } from '@disclosure/event-store';

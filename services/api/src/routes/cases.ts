@@ -89,7 +89,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
       const agency = deps.agencies.get(p.agency);
       if (!agency) throw new HttpProblem('forbidden', `agency ${p.agency} is not served here`);
       const key = req.headers['idempotency-key'] as string | undefined;
-      const requestHash = createHash('sha256').update(canonicalJson(req.body)).digest('hex');
+      const requestHash = key ? createHash('sha256').update(canonicalJson(req.body)).digest('hex') : ''; // only a key's replay compares it
       if (key) {
         const seen = await deps.db.selectFrom('idempotency_keys').selectAll().where('agency', '=', p.agency).where('key', '=', key).executeTakeFirst();
         if (seen) {
