@@ -1,6 +1,7 @@
 export * from './port/eventStore.js';
 export * from './port/errors.js';
 export * from './hashChain/hashChain.js';
+export * from './ids/uuidV5.js';
 export * from './subscriptions/catchUpSubscription.js';
 export * from './postgres/sqlClient.js';
 export * from './postgres/schema.js';

@@ -1,9 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { Webhook } from 'standardwebhooks';
+import type { z } from 'zod';
 import { openEventStore, type EventStore } from '@disclosure/event-store';
 import { DEFAULT_ALERT_THRESHOLDS } from '@disclosure/domain';
 import { openReadModels, type ReadModelDatabase } from '@disclosure/read-models';
+import { migrateWebhooks, TargetGuard } from '@disclosure/webhooks';
+import { agencyListSchema, DEMO_AGENCY, type Agency } from './agencies/agencyDirectory.js';
 import { DEV_SECRET, type AuthConfig } from './auth/principal.js';
+import type { WebhookSettings } from './worker.js';
+import { routingTableSchema, type RoutingTable } from './platforms/routingTable.js';
+import { remoteAgenciesSchema, type RemoteAgencies } from './referrals/remoteAgencies.js';
 
 /** A deployment's settings, from the environment (README § Configuration). */
 export interface DeploymentConfig {
@@ -20,12 +28,40 @@ export interface DeploymentConfig {
   readonly trustProxy?: boolean | string;
   /** The deadline clock: DEADLINE_ALERT_DAYS (working days ahead to warn at, default `5,1`) and DEADLINE_CLOCK_INTERVAL_SECONDS (default 60). */
   readonly clock: { readonly thresholds: readonly number[]; readonly intervalMs: number };
+  /** AGENCIES: the agencies this instance serves (a JSON list of { id, name, jurisdiction }); default the demo agency. */
+  readonly agencies: readonly Agency[];
+  /** INSTANCE_ID: this instance's name in the referrals it sends (their `sourceSystem`); default `disclosure-engine`. */
+  readonly instanceId: string;
+  /** REMOTE_AGENCIES: agencies of other instances that cases are referred to (JSON; see referrals/remoteAgencies.ts); default none. */
+  readonly remoteAgencies: RemoteAgencies;
+  /** PLATFORM_ROUTING (JSON) or PLATFORM_ROUTING_FILE (a path to it): the provincial platforms' routing table (按责转办); absent: no platform. */
+  readonly platformRouting?: RoutingTable;
+  /** PAYMENT_CALLBACK_SECRET: the `whsec_…` secret the unified payment platform signs its callbacks with; absent: no callback route. */
+  readonly paymentCallbackSecret?: string;
+  /** Webhook delivery (README § Configuration). */
+  readonly webhooks: WebhookConfig;
+}
+
+/** Webhook delivery settings. */
+export interface WebhookConfig {
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS: host names, IP addresses and CIDR blocks (comma-separated; `*`: any) that subscriptions may target although private; default none. */
+  readonly allowPrivateTargets: readonly string[];
+  /** WEBHOOK_TIMEOUT_SECONDS: per request (default 10, 1–120). */
+  readonly timeoutMs: number;
+  /** WEBHOOK_CONCURRENCY_PER_ENDPOINT: requests in flight to one endpoint (origin) at once (default 8, 1–256). */
+  readonly concurrencyPerEndpoint: number;
+  /** WEBHOOK_DISPATCHER=off: this process's worker sends no webhooks (another worker does); default on. */
+  readonly dispatcher: boolean;
+  /** PUBLIC_BASE_URL: the API's address as integrators reach it, for the envelope's link; default http://HOST:PORT. */
+  readonly publicBaseUrl: string;
 }
 
 /**
  * Reads EVENT_STORE_URL, DATABASE_URL, DATA_DIR (./data), PORT (3000), HOST (127.0.0.1),
  * JWT_SECRET or JWKS_URL (with JWT_ISSUER, JWT_AUDIENCE), LOG_LEVEL, TRUST_PROXY, DEADLINE_ALERT_DAYS,
- * DEADLINE_CLOCK_INTERVAL_SECONDS. Without JWT_SECRET and JWKS_URL the dev secret is used and dev
+ * DEADLINE_CLOCK_INTERVAL_SECONDS, and for integration AGENCIES, INSTANCE_ID, REMOTE_AGENCIES,
+ * PLATFORM_ROUTING or PLATFORM_ROUTING_FILE, PAYMENT_CALLBACK_SECRET, and for webhooks WEBHOOK_ALLOW_PRIVATE_TARGETS,
+ * WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_CONCURRENCY_PER_ENDPOINT, WEBHOOK_DISPATCHER, PUBLIC_BASE_URL. Without JWT_SECRET and JWKS_URL the dev secret is used and dev
  * tokens can be issued.
  */
 export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
@@ -36,6 +72,7 @@ export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
   if (auth.kind === 'secret' && !auth.dev && auth.secret.length < 32) throw new RangeError('JWT_SECRET must be at least 32 characters');
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT ${env.PORT} is not a port`);
+  const integration = integrationConfig(env);
   return {
     ...(env.EVENT_STORE_URL ? { eventStoreUrl: env.EVENT_STORE_URL } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
@@ -46,7 +83,61 @@ export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     ...(env.TRUST_PROXY ? { trustProxy: trustProxyOf(env.TRUST_PROXY) } : {}),
     clock: { thresholds: alertDaysOf(env.DEADLINE_ALERT_DAYS), intervalMs: 1000 * clockIntervalOf(env.DEADLINE_CLOCK_INTERVAL_SECONDS) },
+    ...integration,
+    webhooks: webhookConfigOf(env, `http://${env.HOST ?? '127.0.0.1'}:${port}`),
   };
+}
+
+/** The webhook settings, each checked at start (an allow-list entry that is no host, address or CIDR stops the process). */
+function webhookConfigOf(env: NodeJS.ProcessEnv, defaultBaseUrl: string): WebhookConfig {
+  const allowPrivateTargets = (env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  new TargetGuard({ allow: allowPrivateTargets }); // throws a RangeError naming a bad entry
+  const timeout = Number(env.WEBHOOK_TIMEOUT_SECONDS ?? 10);
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 120) throw new RangeError(`WEBHOOK_TIMEOUT_SECONDS ${env.WEBHOOK_TIMEOUT_SECONDS} is not a whole number of seconds, 1–120`);
+  const concurrency = Number(env.WEBHOOK_CONCURRENCY_PER_ENDPOINT ?? 8);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new RangeError(`WEBHOOK_CONCURRENCY_PER_ENDPOINT ${env.WEBHOOK_CONCURRENCY_PER_ENDPOINT} is not a whole number, 1–256`);
+  const dispatcher = env.WEBHOOK_DISPATCHER ?? 'on';
+  if (dispatcher !== 'on' && dispatcher !== 'off') throw new RangeError(`WEBHOOK_DISPATCHER ${dispatcher} is neither on nor off`);
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? defaultBaseUrl).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicBaseUrl)) throw new RangeError(`PUBLIC_BASE_URL ${env.PUBLIC_BASE_URL} is not an http(s) address like https://foi.example.gov.cn`);
+  return { allowPrivateTargets, timeoutMs: timeout * 1000, concurrencyPerEndpoint: concurrency, dispatcher: dispatcher === 'on', publicBaseUrl };
+}
+
+/**
+ * The agencies served, the remote ones referred to, the platforms' routing table and the payment
+ * platform's secret, each checked at start: a bad setting stops the process with what is wrong
+ * where, never a request later. An id is an agency here, a remote agency or a platform, never two.
+ */
+function integrationConfig(env: NodeJS.ProcessEnv): Pick<DeploymentConfig, 'agencies' | 'instanceId' | 'remoteAgencies' | 'platformRouting' | 'paymentCallbackSecret'> {
+  const agencies = env.AGENCIES ? jsonSetting('AGENCIES', env.AGENCIES, agencyListSchema) : [DEMO_AGENCY];
+  const remoteAgencies = env.REMOTE_AGENCIES ? jsonSetting('REMOTE_AGENCIES', env.REMOTE_AGENCIES, remoteAgenciesSchema) : {};
+  if (env.PLATFORM_ROUTING && env.PLATFORM_ROUTING_FILE) throw new RangeError('set PLATFORM_ROUTING or PLATFORM_ROUTING_FILE, not both');
+  const routingText = env.PLATFORM_ROUTING_FILE ? readFileSync(env.PLATFORM_ROUTING_FILE, 'utf8') : env.PLATFORM_ROUTING;
+  const platformRouting = routingText ? jsonSetting(env.PLATFORM_ROUTING_FILE ? `PLATFORM_ROUTING_FILE (${env.PLATFORM_ROUTING_FILE})` : 'PLATFORM_ROUTING', routingText, routingTableSchema) : undefined;
+  const served = new Set(agencies.map((a) => a.id));
+  for (const id of Object.keys(remoteAgencies)) if (served.has(id)) throw new RangeError(`REMOTE_AGENCIES names ${id}, an agency this instance serves (AGENCIES)`);
+  for (const id of Object.keys(platformRouting ?? {})) if (served.has(id) || id in remoteAgencies) throw new RangeError(`the platform id ${id} is also an agency id: a platform's token must not act as an agency`);
+  const instanceId = env.INSTANCE_ID ?? 'disclosure-engine';
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(instanceId)) throw new RangeError(`INSTANCE_ID ${instanceId} is not 1–64 letters, digits, _ . : -`);
+  const secret = env.PAYMENT_CALLBACK_SECRET;
+  if (secret !== undefined) {
+    if (!/^whsec_[A-Za-z0-9+/=]{24,}$/.test(secret)) throw new RangeError('PAYMENT_CALLBACK_SECRET is not a Standard Webhooks secret (whsec_ and at least 24 base64 characters)');
+    new Webhook(secret); // throws on a secret it cannot decode
+  }
+  return { agencies, instanceId, remoteAgencies, ...(platformRouting ? { platformRouting } : {}), ...(secret ? { paymentCallbackSecret: secret } : {}) };
+}
+
+/** A JSON setting parsed and checked by its schema; a RangeError names the setting and every bad field. */
+function jsonSetting<S extends z.ZodType>(name: string, text: string, schema: S): z.infer<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new RangeError(`${name} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new RangeError(`${name} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 }
 
 /** `5,1` → [5, 1]: distinct whole numbers of working days, 0–60; empty for none (the clock then only reports misses). */
@@ -67,12 +158,25 @@ function trustProxyOf(value: string): boolean | string {
   return value === 'true' || value === 'false' ? value === 'true' : value;
 }
 
+/** The SSRF guard of webhook targets as configured (WEBHOOK_ALLOW_PRIVATE_TARGETS): for the API (at creation) and the sender (at each connection). */
+export function webhookTargetGuard(config: Pick<DeploymentConfig, 'webhooks'>): TargetGuard {
+  return new TargetGuard({ allow: config.webhooks.allowPrivateTargets });
+}
+
+/** The worker's webhook dispatcher settings, or false when WEBHOOK_DISPATCHER=off. */
+export function webhookWorkerSettings(config: Pick<DeploymentConfig, 'webhooks'>, guard: TargetGuard): WebhookSettings | false {
+  const w = config.webhooks;
+  return w.dispatcher && { guard, publicBaseUrl: w.publicBaseUrl, timeoutMs: w.timeoutMs, concurrencyPerEndpoint: w.concurrencyPerEndpoint };
+}
+
 /** Opens the configured event store. */
 export function openConfiguredEventStore(config: Pick<DeploymentConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
   return openEventStore(config.eventStoreUrl ? { url: config.eventStoreUrl } : { dataDir: join(config.dataDir, 'events') });
 }
 
-/** Opens (and migrates) the configured read-model database. */
-export function openConfiguredReadModels(config: Pick<DeploymentConfig, 'databaseUrl' | 'dataDir'>): Promise<Kysely<ReadModelDatabase>> {
-  return openReadModels(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'read-models') });
+/** Opens (and migrates) the configured read-model database, the webhook tables beside the read models included. */
+export async function openConfiguredReadModels(config: Pick<DeploymentConfig, 'databaseUrl' | 'dataDir'>): Promise<Kysely<ReadModelDatabase>> {
+  const db = await openReadModels(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'read-models') });
+  await migrateWebhooks(db);
+  return db;
 }

@@ -4,11 +4,12 @@
  * printed. SIGTERM or SIGINT drains in-flight requests, stops the worker and closes the stores.
  */
 import { ROLES } from '@disclosure/domain';
-import { AgencyDirectory, DEMO_AGENCY } from './agencies/agencyDirectory.js';
+import { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { buildApp } from './app.js';
 import { issueToken, tokenVerifier } from './auth/principal.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
-import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels } from './config.js';
+import { referralWiring } from './referrals/referralWebhooks.js';
+import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels, webhookTargetGuard, webhookWorkerSettings } from './config.js';
 import { startWorker } from './worker.js';
 
 const config = deploymentConfig(process.env);
@@ -16,23 +17,30 @@ const store = await openConfiguredEventStore(config);
 const calendars = await loadCalendarBook(store); // the shipped calendars and every amendment recorded
 const db = await openConfiguredReadModels(config); // migrations run here
 let worker: ReturnType<typeof startWorker> | undefined;
+const agencies = new AgencyDirectory(config.agencies);
+const webhookTargets = webhookTargetGuard(config);
 const app = await buildApp({
   store,
   db,
   calendars,
-  agencies: new AgencyDirectory([DEMO_AGENCY]),
+  agencies,
   verifyToken: tokenVerifier(config.auth),
   logger: { level: config.logLevel },
   projectorLag: async () => (worker ? worker.lag() : { events: 0, seconds: 0 }),
   ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }),
+  ...(config.platformRouting ? { platformRouting: config.platformRouting } : {}),
+  ...(config.paymentCallbackSecret ? { paymentCallbackSecret: config.paymentCallbackSecret } : {}),
+  webhookTargets,
 });
-worker = startWorker({ store, db, calendars, log: app.log, clock: config.clock });
+const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
+worker = startWorker({ store, db, calendars, log: app.log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargets), referrals, webhookPayloads });
 const address = await app.listen({ port: config.port, host: config.host });
 
 const lines = [`Disclosure Engine listening on ${address}`, `  API docs:  ${address}/docs`, `  stores:    ${config.eventStoreUrl ? 'events at EVENT_STORE_URL' : `embedded PGlite in ${config.dataDir}`}${config.databaseUrl ? ', read models at DATABASE_URL' : ''}`];
 if (config.auth.kind === 'secret' && config.auth.dev) {
-  lines.push(`  agency:    ${DEMO_AGENCY.id} — ${DEMO_AGENCY.name}`, '  dev tokens (valid 12 h; set JWT_SECRET or JWKS_URL for real use):');
-  for (const role of ROLES.filter((r) => r !== 'applicant')) lines.push(`    ${role.padEnd(11)} ${await issueToken(config.auth.secret, { sub: `demo-${role}`, agency: DEMO_AGENCY.id, roles: [role], name: `Demo ${role}` })}`);
+  const first = agencies.all()[0]!;
+  lines.push(`  agency:    ${first.id} — ${first.name}`, '  dev tokens (valid 12 h; set JWT_SECRET or JWKS_URL for real use):');
+  for (const role of ROLES.filter((r) => r !== 'applicant')) lines.push(`    ${role.padEnd(11)} ${await issueToken(config.auth.secret, { sub: `${first.id}-${role}`, agency: first.id, roles: [role], name: `Demo ${role}` })}`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 

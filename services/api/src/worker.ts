@@ -2,8 +2,12 @@ import type { Kysely } from 'kysely';
 import type { CalendarRegistry } from '@disclosure/calendar';
 import type { EventStore } from '@disclosure/event-store';
 import { Projector, type ReadModelDatabase } from '@disclosure/read-models';
+import { WebhookDispatcher, webhookTables, type PayloadBuilder, type WebhookDispatcherOptions } from '@disclosure/webhooks';
+import type { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { CalendarBook } from './calendars/calendarBook.js';
 import { DeadlineClock } from './clock/deadlineClock.js';
+import { CaseService } from './commands/caseService.js';
+import { ReferralReactor } from './referrals/referralReactor.js';
 
 /** The worker's loops, run in the API process by `pnpm start` or on their own. */
 export interface Worker {
@@ -20,12 +24,22 @@ export interface ClockSettings {
   readonly intervalMs?: number;
 }
 
+/** The referral reactor's settings (referrals/referralReactor.ts). */
+export interface ReferralSettings {
+  /** The agencies this instance serves: a referral to one of them creates the linked case here. */
+  readonly agencies: AgencyDirectory;
+  /** Agencies of other instances (REMOTE_AGENCIES): their referrals travel as webhooks. */
+  readonly remoteAgencies?: Iterable<string>;
+  /** This instance's name in the referrals it sends (INSTANCE_ID). */
+  readonly instanceId: string;
+}
+
 export interface WorkerOptions {
   readonly store: EventStore;
   readonly db: Kysely<ReadModelDatabase>;
   /** The calendars; give the process's {@link CalendarBook} so that the API counts with the amendments the worker learns of. */
   readonly calendars: CalendarRegistry;
-  readonly log: { info(o: object, m: string): void; error(o: object, m: string): void };
+  readonly log: { info(o: object, m: string): void; error(o: object, m: string): void; warn?(o: object, m: string): void };
   /** How long to wait when caught up before looking again. */
   readonly idleMs?: number;
   /** The deadline clock, or false for none (default: on, with its defaults). */
@@ -34,10 +48,24 @@ export interface WorkerOptions {
   readonly calendarRefreshMs?: number;
   /** The worker's clock (today for the deadline clock). */
   readonly now?: () => Date;
+  /** The referral reactor (会商/转办), or absent for none. */
+  readonly referrals?: ReferralSettings;
+  /**
+   * The webhook dispatcher: the outbox is fed after each projector step, and the sender runs as a loop
+   * of its own (one worker sends at a time, by lease). Absent or false: none (WEBHOOK_DISPATCHER=off, or
+   * a database without the webhook tables).
+   */
+  readonly webhooks?: WebhookSettings | false;
+  /** Bodies of the configured subscriptions whose kind is not `events` (referral intake). */
+  readonly webhookPayloads?: PayloadBuilder;
 }
 
+/** The webhook dispatcher's settings (packages/webhooks): the SSRF guard, the public base URL, timeouts, the retry schedule… */
+export type WebhookSettings = Omit<WebhookDispatcherOptions, 'store' | 'db' | 'log' | 'payloadFor'>;
+
 /**
- * Starts the worker loop: the projector steps while there is work; once it has caught up, the
+ * Starts the worker loop: the projector steps while there is work, each step followed by one of the
+ * webhook outbox (when configured; its sender runs as a loop of its own); once both have caught up, the
  * calendar streams are looked at for amendments and the deadline clock sweeps when its interval has
  * passed (or a calendar changed), then it waits a moment. On an error (a store down) it logs it and
  * retries with backoff — it never gives up while the process runs.
@@ -62,11 +90,44 @@ export function startWorker(options: WorkerOptions): Worker {
   const projector = new Projector({ store, db: options.db, calendars, onOtherEvent });
   const clock = options.clock === false ? undefined : new DeadlineClock({ store, db: options.db, calendars, now, ...(options.clock?.thresholds ? { thresholds: options.clock.thresholds } : {}) });
   const clockEvery = options.clock === false ? Infinity : (options.clock?.intervalMs ?? 60_000);
+  const referrals = options.referrals
+    ? new ReferralReactor({ store, db: options.db, cases: new CaseService(store, calendars), agencies: options.referrals.agencies, remoteAgencies: new Set(options.referrals.remoteAgencies ?? []), instanceId: options.referrals.instanceId, now, log })
+    : undefined;
+  const webhooks = options.webhooks
+    ? new WebhookDispatcher({
+        ...options.webhooks,
+        store,
+        db: webhookTables(options.db), // the webhook tables live beside the read models (migrated by openConfiguredReadModels)
+        ...(options.webhookPayloads ? { payloadFor: options.webhookPayloads } : {}),
+        log: { warn: (o, m) => (log.warn ?? log.error).call(log, o, m), error: (o, m) => log.error(o, m) },
+      })
+    : undefined;
+  webhooks?.start();
+  let feedAfter = 0; // the outbox feeder's own backoff: a failing feeder does not hold the projector
+  let feedBackoff = 250;
+  /** One outbox step after each projector step; true when the outbox has caught up (or waits out a failure). */
+  const feedOutbox = async (): Promise<boolean> => {
+    if (!webhooks || Date.now() < feedAfter) return true;
+    try {
+      const r = await webhooks.feed();
+      feedBackoff = 250;
+      return r.caughtUp;
+    } catch (err) {
+      log.error({ err }, 'webhook outbox step failed; retrying');
+      feedAfter = Date.now() + feedBackoff;
+      feedBackoff = Math.min(feedBackoff * 2, 10_000);
+      return true;
+    }
+  };
   const refreshEvery = options.calendarRefreshMs ?? 10_000;
   let lastSweep = -Infinity;
   let lastRefresh = Date.now();
-  /** Once caught up: amendments recorded elsewhere, then the clock when it is due. */
+  /** Once caught up: referrals to react to, amendments recorded elsewhere, then the clock when it is due. */
   const afterCatchUp = async () => {
+    if (referrals) {
+      const r = await referrals.catchUp();
+      if (r.created > 0 || r.linked > 0) log.info(r, 'referrals linked');
+    }
     if (Date.now() - lastRefresh >= refreshEvery) {
       lastRefresh = Date.now();
       if ((await calendars.refresh(store)).length > 0) sweepDue = true;
@@ -98,7 +159,8 @@ export function startWorker(options: WorkerOptions): Worker {
       try {
         const r = await projector.step();
         backoff = 250;
-        if (r.caughtUp) {
+        const outboxCaughtUp = await feedOutbox();
+        if (r.caughtUp && outboxCaughtUp) {
           await afterCatchUp();
           await sleep(options.idleMs ?? 200);
         }
@@ -115,6 +177,7 @@ export function startWorker(options: WorkerOptions): Worker {
       stopping = true;
       wake?.();
       await loop;
+      await webhooks?.stop();
     },
   };
 }

@@ -10,7 +10,8 @@ import { commandBody, intakeBody } from './support/factories.js';
  * The role × route matrix, written out from the issue's words:
  *   caseworkers do casework; reviewers approve or return a draft; supervisors (the head of the OGI office)
  *   approve extensions, override a due date (第35条) and instruct (督办), and may do what caseworkers and
- *   reviewers do; auditors only read, and only they replay, verify and export a case's history; integrators only file requests (intake) and read a case; admins see
+ *   reviewers do; auditors only read, and only they replay, verify and export a case's history; integrators only file requests (intake),
+ *   read a case and manage their agency's webhook subscriptions; admins see
  *   the agency's figures. Applicants have no token: they use the public routes.
  */
 const ROLES = ['caseworker', 'reviewer', 'supervisor', 'auditor', 'integrator', 'admin'] as const satisfies readonly Role[];
@@ -75,6 +76,9 @@ const ROUTES: Route[] = [
   { name: 'GET /v1/supervision/queue', access: 'supervision.queue', allowed: ['supervisor', 'auditor'], onCase: false, call: (c) => c.get('/v1/supervision/queue') },
   { name: 'GET /v1/admin/calendars/:id', access: 'calendars.read', allowed: ['admin', 'supervisor', 'auditor'], onCase: false, call: (c) => c.get('/v1/admin/calendars/CN') },
   { name: 'POST /v1/admin/calendars/:id/amendments', access: 'calendars.amend', allowed: ['admin'], onCase: false, call: (c) => c.post('/v1/admin/calendars/CN/amendments', { source: 'removes a date no calendar lists: changes nothing', removeDates: ['2031-03-03'] }) },
+  // integrators (other government systems) subscribe to their own agency's case events
+  { name: 'GET /v1/webhooks/subscriptions', access: 'webhooks.read', allowed: ['integrator'], onCase: false, call: (c) => c.get('/v1/webhooks/subscriptions') },
+  { name: 'POST /v1/webhooks/subscriptions', access: 'webhooks.manage', allowed: ['integrator'], onCase: false, call: (c) => c.post('/v1/webhooks/subscriptions', { url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] }) },
   ...COMMAND_TYPES.map(
     (type): Route => ({
       name: `POST /v1/cases/:id/${COMMAND_ROUTES[type]}`,

@@ -421,6 +421,15 @@ t.test('/openapi.json describes every /v1 route in OpenAPI 3.1; /docs serves the
     ['get', '/v1/supervision/queue'],
     ['get', '/v1/admin/calendars/{calendarId}'],
     ['post', '/v1/admin/calendars/{calendarId}/amendments'],
+    ['post', '/v1/webhooks/subscriptions'],
+    ['get', '/v1/webhooks/subscriptions'],
+    ['get', '/v1/webhooks/subscriptions/{subscriptionId}'],
+    ['delete', '/v1/webhooks/subscriptions/{subscriptionId}'],
+    ...['pause', 'resume', 'rotate-secret', 'test', 'redeliver', 'dead-letters/replay'].map((action): [string, string] => ['post', `/v1/webhooks/subscriptions/{subscriptionId}/${action}`]),
+    ['get', '/v1/webhooks/subscriptions/{subscriptionId}/deliveries'],
+    ['get', '/v1/webhooks/subscriptions/{subscriptionId}/deliveries/{deliveryId}'],
+    ['post', '/v1/webhooks/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver'],
+    ['get', '/v1/webhooks/subscriptions/{subscriptionId}/dead-letters'],
     ...Object.values(COMMAND_ROUTES).map((segment): [string, string] => ['post', `/v1/cases/{caseId}/${segment}`]),
   ];
   for (const [method, path] of expected) t.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path}`);

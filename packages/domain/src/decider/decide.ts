@@ -66,8 +66,17 @@ export const COMMAND_EVENTS: Readonly<Record<CaseCommandType, CaseEventType>> = 
  * @example allowedCommands(initialCaseState()) // ['receiveRequest']
  */
 export function allowedCommands(state: CaseState): readonly CaseCommandType[] {
-  return CASE_COMMAND_TYPES.filter((c) => canHappen(state.workflow, { type: COMMAND_EVENTS[c] }));
+  let allowed = allowedInSnapshot.get(state.workflow);
+  if (allowed === undefined) allowedInSnapshot.set(state.workflow, (allowed = Object.freeze(CASE_COMMAND_TYPES.filter((c) => canHappen(state.workflow, { type: COMMAND_EVENTS[c] })))));
+  return allowed;
 }
+
+/**
+ * The answer of {@link allowedCommands} per workflow snapshot: it depends on the snapshot alone, and
+ * a snapshot is immutable and shared by every case in the same state and counters (the workflow's
+ * memo), so each case shown (every GET and command answered) no longer asks the workflow 27 times.
+ */
+const allowedInSnapshot = new WeakMap<CaseState['workflow'], readonly CaseCommandType[]>();
 
 /**
  * The case's due date now, with its explanation when asked.
@@ -92,7 +101,8 @@ export function deadlineOfFacts(facts: ClockFacts, ctx: DecideContext, options: 
 export function deadlineToday(facts: ClockFacts, ctx: DecideContext, today: IsoDate): Deadline & DeadlineStanding {
   const { profile, calendar } = clockRules(facts, ctx);
   const deadline = computeDeadline(facts, { profile, calendar, asOf: today });
-  return { ...deadline, ...deadlineStanding(deadline, today, calendar) };
+  // assigned, not spread twice: a spread given a second spread's new keys takes V8's slow path (5× the whole call)
+  return Object.assign({}, deadline, deadlineStanding(deadline, today, calendar));
 }
 
 /**
@@ -116,7 +126,8 @@ function clockRules(facts: ClockFacts, ctx: DecideContext, calendarVersion?: str
   return { profile, calendar: facts.stoppedOn === undefined ? ctx.calendars.current(profile.calendarId) : ctx.calendars.inForceOn(profile.calendarId, facts.stoppedOn) };
 }
 
-const RECEIPT_FIELDS: Readonly<Record<ReceiptRule, keyof CaseCommandOf<'receiveRequest'>['data']['evidence']>> = {
+type ReceiptDateField = 'handedInOn' | 'signedForOn' | 'confirmedWithApplicantOn' | 'confirmedByBothOn' | 'statedReceiptDate' | 'arrivedOn';
+const RECEIPT_FIELDS: Readonly<Record<ReceiptRule, ReceiptDateField & keyof CaseCommandOf<'receiveRequest'>['data']['evidence']>> = {
   'handed-in': 'handedInOn',
   'signed-for': 'signedForOn',
   'confirmed-with-applicant': 'confirmedWithApplicantOn',
@@ -300,6 +311,10 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
   referCase: ({ state, command, today }) => {
     if (command.data.toAgency === state.agency) return new InvalidValue('toAgency', 'a case cannot be referred to its own agency');
     if (command.data.scope === 'part' && !command.data.part) return new InvalidValue('part', 'say which part is referred');
+    // Once per agency: the receiving side knows a referral by its source case (the linked case's id is
+    // derived from it), so every part for one agency goes in one referral (会商/转办).
+    const earlier = state.referrals.find((r) => r.toAgency === command.data.toAgency);
+    if (earlier) return new InvalidValue('toAgency', `already referred to ${earlier.toAgency} on ${earlier.referredOn}; refer every part for one agency in one referral`);
     return [caseEvent('CaseReferred', { ...command.data, referredOn: today })];
   },
 

@@ -48,7 +48,32 @@ export const requestContentSchema = z
   })
   .strict();
 
-/** Facts that fix the receipt date, one per channel rule (条例 第31条). */
+/**
+ * Where a request that came through another government system was first filed (channel `system`):
+ * a provincial government service portal (政务服务网), the 12345 hotline platform (12345政务服务便民热线),
+ * another government system, or a referral (转办) from another agency.
+ */
+export const ORIGIN_PLATFORMS = ['provincial-portal', 'hotline-12345', 'government-system', 'referral'] as const;
+
+/** A referral as the receiving agency records it: who referred what, and why (会商/转办). */
+export const referralOriginSchema = z
+  .object({
+    fromAgency: idSchema,
+    sourceCaseId: idSchema,
+    registrationNumber: text(64).optional(),
+    scope: z.enum(['whole', 'part']),
+    part: text(4000).optional(),
+    reason: text(4000),
+    referredOn: isoDateSchema,
+  })
+  .strict();
+
+/**
+ * Facts that fix the receipt date, one per channel rule (条例 第31条), and for a request from another
+ * system where it came from. `platform`, `routedBy` and `referral` were added later as optional
+ * fields whose absence means what it always meant, so every stored version-1 event still parses as
+ * it is and the version stays 1 (a change that needs an upcaster bumps it).
+ */
 export const receiptEvidenceSchema = z
   .object({
     handedInOn: isoDateSchema.optional(),
@@ -59,6 +84,10 @@ export const receiptEvidenceSchema = z
     arrivedOn: isoDateSchema.optional(),
     sourceSystem: text(200).optional(),
     sourceReference: text(200).optional(),
+    platform: z.enum(ORIGIN_PLATFORMS).optional(),
+    /** 按责转办: the platform's routing table sent the request here, by this rule, on the category and region the platform gave. */
+    routedBy: z.object({ platformId: idSchema, rule: idSchema, category: text(200).optional(), regionCode: z.string().regex(/^\d{2,12}$/).optional() }).strict().optional(),
+    referral: referralOriginSchema.optional(),
   })
   .strict();
 

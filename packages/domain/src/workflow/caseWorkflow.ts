@@ -75,6 +75,7 @@ export const caseWorkflow = setup({
         RequestWithdrawn: counted('withdrawn'),
         SupervisionInstructed: counted(),
         SupervisionAnswered: counted(),
+        CaseLinked: counted(), // a referred request arrives linked to the case it was referred from (会商/转办)
         ...deadlineClock,
       },
     },

@@ -127,6 +127,9 @@ t.test('the reply issued is the approved draft', async (t) => {
 t.test('referral, links and supervision', async (t) => {
   t.match(when(base().state, cmd('referCase', R, { toAgency: 'demo', scope: 'whole', reason: 'x' })), { code: 'invalid-value', field: 'toAgency' });
   t.match(when(base().state, cmd('referCase', R, { toAgency: 'tax', scope: 'part', reason: 'x' })), { code: 'invalid-value', field: 'part' });
+  const referred = given(receive(R), register(R), cmd('referCase', R, { toAgency: 'tax', scope: 'part', part: '纳税记录', reason: '由税务机关制作' }));
+  t.match(when(referred.state, cmd('referCase', '2025-09-29', { toAgency: 'tax', scope: 'whole', reason: '再转' })), { code: 'invalid-value', field: 'toAgency' }, 'one referral per agency: the receiving side knows it by the source case');
+  t.match(when(referred.state, cmd('referCase', '2025-09-29', { toAgency: 'finance', scope: 'part', part: '拨款记录', reason: '由财政部门制作' })), [{ type: 'CaseReferred', data: { toAgency: 'finance', referredOn: '2025-09-29' } }], 'another agency may still be referred a part');
   t.match(when(base().state, cmd('linkCase', R, { linkedCaseId: CASE_ID, linkedAgency: 'demo', relation: 'related' })), { code: 'invalid-value' });
   const instructed = given(receive(R), register(R), cmd('instructSupervision', '2025-10-20', { instructionId: 'i1', instruction: '请于本周内答复' }, actors.supervisor));
   t.match(instructed.events.at(-1), { type: 'SupervisionInstructed', data: { supervisor: { id: 'sv-chen' } } });

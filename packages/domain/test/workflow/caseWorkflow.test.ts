@@ -8,7 +8,7 @@ const SUPERVISION = ['instructSupervision', 'answerSupervision'] as const;
 const OPEN = ['assignCase', 'linkCase', 'withdrawRequest', 'overrideDeadline', ...SUPERVISION] as const;
 const EXPECTED: Record<CaseStatus, readonly CaseCommandType[]> = {
   new: ['receiveRequest'],
-  received: ['registerRequest', 'withdrawRequest', ...SUPERVISION],
+  received: ['registerRequest', 'linkCase', 'withdrawRequest', ...SUPERVISION],
   processing: [...OPEN, 'requestCorrection', 'consultThirdParty', 'consultAgency', 'issueFeeNotice', 'approveExtension', 'referCase', 'submitForReview'],
   awaitingCorrection: [...OPEN, 'receiveCorrection', 'lapseCorrection'],
   consulting: [...OPEN, 'consultThirdParty', 'consultAgency', 'recordConsultationAnswer', 'lapseConsultation', 'approveExtension'],

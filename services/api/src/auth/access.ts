@@ -60,6 +60,9 @@ export const ROUTE_ROLES = {
   'audit.asOf': ['auditor'],
   'audit.verify': ['auditor'],
   'audit.export': ['auditor'],
+  // webhook subscriptions of other government systems: their own agency's, read and managed
+  'webhooks.read': ['integrator'],
+  'webhooks.manage': ['integrator'],
   'public': [],
 } as const satisfies Record<string, readonly Role[]>;
 

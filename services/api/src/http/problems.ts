@@ -33,6 +33,15 @@ export const PROBLEMS = {
   // the auditor's replay (routes/audit.ts)
   'case-did-not-exist-yet': { status: 422, title: 'The case did not exist yet at that instant (or the system did not know of it yet)' },
   'history-not-replayable': { status: 409, title: 'The case’s recorded history cannot be replayed to that instant; verify its chain' },
+  // provincial platforms and the payment platform (routes/public.ts, routes/payments.ts)
+  'no-routing-rule': { status: 422, title: 'No rule of the platform’s routing table names an agency for this request (按责转办)' },
+  'routed-agency-not-served': { status: 422, title: 'The routing table sends this request to an agency this instance does not serve' },
+  'payment-signature-invalid': { status: 401, title: 'The callback’s Standard Webhooks signature is missing, wrong or expired' },
+  'no-open-fee-notice': { status: 422, title: 'The case has no open fee notice of that day to pay' },
+  'payment-amount-mismatch': { status: 422, title: 'The amount paid is not the amount of the fee notice' },
+  // webhook subscriptions (routes/webhooks.ts)
+  'webhook-target-refused': { status: 422, title: 'The webhook URL is not http(s) or reaches a private, loopback or link-local address that is not allow-listed' },
+  'webhook-state-conflict': { status: 409, title: 'The subscription or delivery is not in a state that allows this' },
   // domain refusals (packages/domain/src/decider/errors.ts)
   'command-not-allowed': { status: 409, title: 'The workflow does not allow this command in the case’s current state' },
   'wrong-agency': { status: 404, title: 'No such resource' },

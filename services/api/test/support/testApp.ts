@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Role } from '@disclosure/domain';
 import { pgliteDatabase, PostgresEventStore, type EventStore, type SqlDatabase } from '@disclosure/event-store';
 import { openReadModels, Projector, type ReadModelDatabase } from '@disclosure/read-models';
-import { AgencyDirectory, buildApp, CalendarBook, DEMO_AGENCY, issueToken, tokenVerifier } from '@disclosure/api';
+import { migrateWebhooks, TargetGuard } from '@disclosure/webhooks';
+import { AgencyDirectory, buildApp, CalendarBook, DEMO_AGENCY, issueToken, tokenVerifier, type ApiDependencies } from '@disclosure/api';
 
 export const SECRET = 'test-secret-test-secret-test-secret';
 
@@ -16,6 +17,8 @@ export interface TestApp {
   readonly db: Kysely<ReadModelDatabase>;
   /** The calendars the app, the projector and a test's deadline clock share (builtin + amendments). */
   readonly calendars: CalendarBook;
+  /** The agencies the app serves: demo and other (both CN). */
+  readonly agencies: AgencyDirectory;
   /** Every log line the app wrote. */
   readonly logs: string[];
   /** Sets the server's clock (a command's `at`). */
@@ -29,11 +32,12 @@ export interface TestApp {
 }
 
 /** An API on embedded stores (PGlite in memory), with a clock the test sets and captured logs. */
-export async function testApp(options: { publicRateLimit?: number; trustProxy?: string } = {}): Promise<TestApp> {
+export async function testApp(options: { publicRateLimit?: number; trustProxy?: string } & Pick<ApiDependencies, 'platformRouting' | 'paymentCallbackSecret'> = {}): Promise<TestApp> {
   const eventsSql = await pgliteDatabase();
   let recordedNow: Date | undefined;
   const store = await PostgresEventStore.open(eventsSql, { now: () => recordedNow ?? new Date() });
   const db = await openReadModels();
+  await migrateWebhooks(db); // as openConfiguredReadModels does
   const calendars = new CalendarBook();
   let now = new Date('2025-09-26T02:00:00Z');
   const logs: string[] = [];
@@ -43,16 +47,20 @@ export async function testApp(options: { publicRateLimit?: number; trustProxy?: 
       done();
     },
   });
+  const agencies = new AgencyDirectory([DEMO_AGENCY, { id: 'other', name: 'Other agency', jurisdiction: 'CN' }]);
   const app = await buildApp({
     store,
     db,
     calendars,
-    agencies: new AgencyDirectory([DEMO_AGENCY, { id: 'other', name: 'Other agency', jurisdiction: 'CN' }]),
+    agencies,
     verifyToken: tokenVerifier({ kind: 'secret', secret: SECRET, dev: false }),
     now: () => now,
     logger: { stream: sink, level: 'info' },
     ...(options.publicRateLimit ? { publicRateLimit: options.publicRateLimit } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    ...(options.platformRouting ? { platformRouting: options.platformRouting } : {}),
+    ...(options.paymentCallbackSecret ? { paymentCallbackSecret: options.paymentCallbackSecret } : {}),
+    webhookTargets: new TargetGuard({ allow: ['127.0.0.1'] }), // tests' receivers listen there
   });
   const projector = new Projector({ store, db, calendars, onOtherEvent: (e) => calendars.apply(e) });
   return {
@@ -61,6 +69,7 @@ export async function testApp(options: { publicRateLimit?: number; trustProxy?: 
     eventsSql,
     db,
     calendars,
+    agencies,
     logs,
     setNow: (iso) => {
       now = new Date(iso);

@@ -24,7 +24,7 @@ export const EVENT_NAMES: Readonly<Partial<Record<CaseEventType, string>>> = {
   FeePaid: '收到信息处理费',
   FeeLapsed: '逾期未缴费，不再处理',
   ExtensionApproved: '批准延长答复期限',
-  CaseReferred: '告知向其他机关申请',
+  CaseReferred: '转办其他机关',
   CaseLinked: '关联案件',
   RequestWithdrawn: '申请人撤回申请',
   ReplySubmittedForReview: '答复提交审核',
@@ -103,6 +103,17 @@ const APPEAL_RESULTS: Readonly<Record<string, string>> = { upheld: '维持', cor
 const RATING_NAMES: Readonly<Record<string, string>> = { satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意' };
 const RELATION_NAMES: Readonly<Record<string, string>> = { 'referred-to': '转往', 'referred-from': '转自', related: '相关', duplicate: '重复' };
 
+const PLATFORM_NAMES: Readonly<Record<string, string>> = { 'provincial-portal': '省级政务服务平台', 'hotline-12345': '12345政务服务便民热线平台', 'government-system': '其他政务系统', referral: '其他机关转办' };
+
+/** Where a request from another system came from: the platform, the routing rule (按责转办), or the referring agency's case. */
+function originWords(e: CaseEventData<'RequestReceived'>['evidence']): string {
+  const parts: string[] = [];
+  if (e.platform) parts.push(`经${PLATFORM_NAMES[e.platform] ?? e.platform}${e.sourceSystem ? `（${e.sourceSystem}${e.sourceReference ? ` ${e.sourceReference}` : ''}）` : ''}`);
+  if (e.routedBy) parts.push(`按责转办规则 ${e.routedBy.rule}（平台 ${e.routedBy.platformId}）`);
+  if (e.referral) parts.push(`由 ${e.referral.fromAgency} 转来（原案件 ${e.referral.registrationNumber ?? e.referral.sourceCaseId}${e.referral.scope === 'part' && e.referral.part ? `，部分：${e.referral.part}` : ''}；理由：${e.referral.reason}）`);
+  return parts.length ? `，${parts.join('，')}` : '';
+}
+
 const person = (p: { id: string; name?: string | undefined }) => (p.name ? `${p.name}（${p.id}）` : p.id);
 const quoted = (s: string) => `“${s}”`;
 
@@ -121,7 +132,7 @@ type Describe = { readonly [T in CaseEventType]?: (d: CaseEventData<T>) => strin
 
 const DESCRIBE: Describe = {
   RequestReceived: (d) =>
-    `${CHANNEL_NAMES[d.channel] ?? d.channel}，收到申请之日为 ${d.receivedOn}（条例 第31条）。申请人：${d.applicant.name}（${APPLICANT_KIND_NAMES[d.applicant.kind] ?? d.applicant.kind}）。申请公开的信息：${quoted(d.request.description)}${d.request.writtenDownFromOralRequest ? '（口头申请，由工作人员代为填写，第29条）' : ''}。`,
+    `${CHANNEL_NAMES[d.channel] ?? d.channel}${originWords(d.evidence)}，收到申请之日为 ${d.receivedOn}（条例 第31条）。申请人：${d.applicant.name}（${APPLICANT_KIND_NAMES[d.applicant.kind] ?? d.applicant.kind}）。申请公开的信息：${quoted(d.request.description)}${d.request.writtenDownFromOralRequest ? '（口头申请，由工作人员代为填写，第29条）' : ''}。`,
   RequestRegistered: (d) => `登记编号 ${d.registrationNumber}，登记日 ${d.registeredOn}（条例 第45条）。`,
   CaseAssigned: (d) => `承办人：${person(d.assignee)}。`,
   CorrectionRequested: (d) => `${d.noticeOn} 一次性告知申请人补正（条例 第30条），补正期限至 ${d.respondBy}。需补正：${d.items.join('；')}。`,
@@ -135,7 +146,7 @@ const DESCRIBE: Describe = {
   FeePaid: (d) => `${d.paidOn} 缴费 ${d.amount} 元，凭证号 ${d.reference}。`,
   FeeLapsed: (d) => `${d.lapsedOn} 申请人逾期未缴纳费用，行政机关不再处理该申请（国办函〔2020〕109号）。`,
   ExtensionApproved: (d) => `${d.approvedOn} 经 ${person(d.approver)} 同意延长答复期限 ${d.amount} 个工作日，${d.applicantNotifiedOn} 告知申请人（条例 第33条第2款）。理由：${d.reason}`,
-  CaseReferred: (d) => `${d.referredOn} 告知申请人向 ${d.toAgency} 申请${d.scope === 'part' && d.part ? `（部分：${d.part}）` : ''}。理由：${d.reason}`,
+  CaseReferred: (d) => `${d.referredOn} 转 ${d.toAgency} 办理${d.scope === 'part' && d.part ? `（部分：${d.part}）` : ''}，并告知申请人（条例 第36条第5项）。理由：${d.reason}`,
   CaseLinked: (d) => `与案件 ${d.linkedCaseId}（${d.linkedAgency}）关联：${RELATION_NAMES[d.relation] ?? d.relation}。`,
   RequestWithdrawn: (d) => `${d.withdrawnOn} 申请人撤回申请${d.reason ? `：${d.reason}` : ''}。`,
   ReplySubmittedForReview: (d) => `${person(d.submittedBy)} 提交答复稿审核。拟答复：${outcomeWords(d.outcome)}`,

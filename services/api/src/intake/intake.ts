@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { isIsoDate } from '@disclosure/calendar';
+import { applicantSchema, referralOriginSchema, requestContentSchema, type Actor, type CaseCommand, type CaseCommandOf, type CaseEventData, type CaseState } from '@disclosure/domain';
+import { uuidV5 } from '@disclosure/event-store';
+import { PLATFORM_KINDS, type PlatformKind } from '../platforms/routingTable.js';
+
+/**
+ * The body of `POST /v1/intake`: a request another government system files (channel `system`,
+ * received on the date it states, 条例 第31条 as DOMAIN.md reads it for system intake). A
+ * platform's token adds what its routing table routes by; a referral from an agency of another
+ * instance adds the referral.
+ */
+export const intakeBodySchema = z
+  .object({
+    sourceSystem: z.string().trim().min(1).max(200),
+    sourceReference: z.string().trim().min(1).max(200),
+    statedReceiptDate: z.string().refine(isIsoDate, { error: 'expected a date YYYY-MM-DD' }),
+    applicant: applicantSchema,
+    request: requestContentSchema,
+    /** A platform's request: its category (事项类别), matched by the routing table's rules. */
+    category: z.string().trim().min(1).max(200).optional(),
+    /** A platform's request: the region code (行政区划代码) it concerns, matched by prefix. */
+    regionCode: z.string().regex(/^\d{2,12}$/, { error: 'a region code (行政区划代码): 2–12 digits' }).optional(),
+    /** What kind of system filed it, said by an agency's own integrator (a platform's kind comes from the routing table). */
+    platform: z.enum(PLATFORM_KINDS).optional(),
+    /** A referral (会商/转办) from an agency, here or on another instance: the new case is linked to the case it came from. */
+    referral: referralOriginSchema.optional(),
+  })
+  .strict();
+export type IntakeBody = z.infer<typeof intakeBodySchema>;
+
+/**
+ * The case a system intake creates: named by who filed it (the token's agency: an agency, or a
+ * platform) and the sender's own reference, so a resend finds the case it created.
+ * @example intakeCaseId('demo', 'province-portal', 'GD-2025-000123')
+ */
+export function intakeCaseId(filedBy: string, sourceSystem: string, sourceReference: string): string {
+  return uuidV5(`${filedBy}/intake/${sourceSystem}/${sourceReference}`);
+}
+
+/** Who files the intake, for whom, when, and how it was routed. */
+export interface IntakeFiling {
+  readonly caseId: string;
+  readonly at: string;
+  /** The actor, acting for the agency the case is created in. */
+  readonly actor: Actor;
+  readonly jurisdiction: string;
+  /** The platform's kind from its routing table (else the body's `platform`, or `referral`). */
+  readonly platform?: PlatformKind;
+  readonly routedBy?: NonNullable<CaseEventData<'RequestReceived'>['evidence']['routedBy']>;
+}
+
+/**
+ * The commands an intake records on its new case: the receipt (channel `system`, with where it came
+ * from in the evidence), and for a referral the link to the case it was referred from.
+ * @example const [receive, ...then] = intakeCommands(body, { caseId, at, actor, jurisdiction: 'CN' });
+ */
+export function intakeCommands(body: IntakeBody, filing: IntakeFiling): [CaseCommandOf<'receiveRequest'>, ...CaseCommand[]] {
+  const { caseId, at, actor } = filing;
+  const platform = body.referral ? 'referral' : (filing.platform ?? body.platform);
+  const evidence = {
+    statedReceiptDate: body.statedReceiptDate,
+    sourceSystem: body.sourceSystem,
+    sourceReference: body.sourceReference,
+    ...(platform ? { platform } : {}),
+    ...(filing.routedBy ? { routedBy: filing.routedBy } : {}),
+    ...(body.referral ? { referral: body.referral } : {}),
+  };
+  const receive = { type: 'receiveRequest', caseId, at, actor, data: { jurisdiction: filing.jurisdiction, channel: 'system', evidence, applicant: body.applicant, request: body.request } } as CaseCommandOf<'receiveRequest'>;
+  if (!body.referral) return [receive];
+  const link = { type: 'linkCase', caseId, at, actor, data: { linkedCaseId: body.referral.sourceCaseId, linkedAgency: body.referral.fromAgency, relation: 'referred-from' } } as CaseCommandOf<'linkCase'>;
+  return [receive, link];
+}
+
+/**
+ * The intake body of a referral (会商/转办): the source case's applicant and request (for a part,
+ * the part as the request's description), received on the referral day, named by the referring
+ * instance and agency and the source case id. The same body files the linked case on this instance
+ * and travels as the webhook to another instance's `POST /v1/intake`.
+ *
+ * Receipt date: 条例 has no transfer between agencies (第36条(五) only obliges telling the applicant
+ * which agency is responsible); the provincial rules' 转办 hands the request over through the
+ * system, and for system intake DOMAIN.md reads 第31条 as "the receipt date the sending system
+ * states". The referring system states the referral day (`referredOn`): the day the request
+ * leaves the referring agency is the day it reaches the other, as both are on the government
+ * system; a later delivery (a retried webhook) does not move it, which never shortens the
+ * receiving agency's count against the applicant.
+ * @example referralIntakeBody(sourceState, referred.data, 'city-a')
+ */
+export function referralIntakeBody(source: CaseState, referral: CaseEventData<'CaseReferred'>, instanceId: string): IntakeBody {
+  if (source.caseId === undefined || source.agency === undefined || source.applicant === undefined || source.request === undefined) throw new TypeError('a referral is made from a received case');
+  const request = referral.scope === 'part' && referral.part ? { ...source.request, description: referral.part } : source.request;
+  return {
+    sourceSystem: referralSourceSystem(instanceId, source.agency),
+    sourceReference: source.caseId,
+    statedReceiptDate: referral.referredOn,
+    applicant: source.applicant,
+    request,
+    referral: {
+      fromAgency: source.agency,
+      sourceCaseId: source.caseId,
+      ...(source.registrationNumber ? { registrationNumber: source.registrationNumber } : {}),
+      scope: referral.scope,
+      ...(referral.part ? { part: referral.part } : {}),
+      reason: referral.reason,
+      referredOn: referral.referredOn,
+    },
+  };
+}
+
+/** How a referring instance and agency name themselves as an intake's `sourceSystem`. @example referralSourceSystem('city-a', 'demo') // 'city-a/demo' */
+export function referralSourceSystem(instanceId: string, agency: string): string {
+  return `${instanceId}/${agency}`;
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * The agencies served by other instances that this one refers cases to (会商/转办 across
+ * instances): each agency's `POST /v1/intake` URL on its instance, an integrator token of that
+ * instance for that agency (its `agency` claim is the agency's id), and optionally the
+ * `whsec_…` secret the deliveries are signed with.
+ */
+export const remoteAgenciesSchema = z.record(
+  z.string().regex(/^[A-Za-z0-9_.]{1,64}$/, { error: 'an agency id: letters, digits, _ and .' }),
+  z
+    .object({
+      intakeUrl: z.url({ protocol: /^https?$/, error: 'the other instance’s POST /v1/intake URL (http or https)' }),
+      token: z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, { error: 'an integrator token (JWT) of the other instance' }),
+      webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, { error: 'a Standard Webhooks secret, whsec_ and base64' }).optional(),
+    })
+    .strict(),
+);
+export type RemoteAgencies = z.infer<typeof remoteAgenciesSchema>;

@@ -1,0 +1,157 @@
+import t from 'tap';
+import { CaseService, intakeBodySchema, intakeCaseId, REFERRAL_ACTOR, REFERRAL_CHECKPOINT, REFERRAL_INTAKE_KIND, referralPayloads, referralSubscriptionId, ReferralReactor, startWorker } from '@disclosure/api';
+import type { EventStore } from '@disclosure/event-store';
+import type { SubscriptionRecord } from '@disclosure/webhooks';
+import { describeEvent } from '../src/audit/export/eventWords.js';
+import { registeredCase } from './support/cases.js';
+import { at, callerAs, ok } from './support/http.js';
+import { testApp, type TestApp } from './support/testApp.js';
+
+// 会商/转办 on one instance: demo refers part of a case to `other`, which this instance also serves.
+// Received Fri 2025-09-26 at demo; referred Thu 2025-10-09.
+
+const INSTANCE = 'city-a';
+const REFERRED_ON = '2025-10-09';
+const PART = '2024年财政拨付记录';
+
+function reactor(app: TestApp, options: { store?: EventStore; now?: string } = {}) {
+  const store = options.store ?? app.store;
+  return new ReferralReactor({ store, db: app.db, cases: new CaseService(store, app.calendars), agencies: app.agencies, remoteAgencies: new Set(['remote.housing']), instanceId: INSTANCE, now: () => new Date(at(options.now ?? REFERRED_ON)) });
+}
+
+async function referredCase(app: TestApp, toAgency = 'other') {
+  const cw = await callerAs(app, 'caseworker');
+  const sourceId = await registeredCase(app, cw, '2025-09-26');
+  app.setNow(at(REFERRED_ON));
+  ok(t, await cw.command(sourceId, 'referCase', { toAgency, scope: 'part', part: PART, reason: '该部分信息由其他机关制作（会商/转办）' }), 'referred');
+  return { cw, sourceId, linkedId: intakeCaseId(toAgency, `${INSTANCE}/demo`, sourceId) };
+}
+
+t.test('a referral to an agency served here creates the linked case there, with its own clock, and both cases show the link', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const { sourceId, linkedId } = await referredCase(app);
+
+  const step = await reactor(app).catchUp();
+  t.same(step, { created: 1, linked: 1 }, 'one case created, one link recorded on the referring case');
+
+  const other = await callerAs(app, 'caseworker', 'cw-other', 'other');
+  const linked = ok(t, await other.get(`/v1/cases/${linkedId}`), 'the target agency reads the new case');
+  t.match(linked, { agency: 'other', status: 'received', channel: 'system', receivedOn: REFERRED_ON, request: { description: PART }, links: [{ linkedCaseId: sourceId, linkedAgency: 'demo', relation: 'referred-from' }] });
+  t.equal(linked.applicant.name, '王小明', 'the applicant is the referring case’s');
+  // Its own clock (CN-2019, the other agency's jurisdiction), from its own receipt: day 0 is the
+  // referral day, Thu 10-09; working days 10-10, 10-11 (Saturday 调休 working day), 10-13…17,
+  // 10-20…24, 10-27…31, 11-03, 11-04, 11-05 → the 20th is Wed 2025-11-05. The source case, received
+  // Fri 09-26, is due Thu 10-30 (09-28, 09-29, 09-30, then 10-09 after the National Day holiday …).
+  t.equal(linked.deadline.dueDate, '2025-11-05', 'due 20 working days after the referral day');
+  const explained = ok(t, await other.get(`/v1/cases/${linkedId}/deadline`), 'the deadline explained');
+  t.match(explained, { profileId: 'CN-2019', dueDate: '2025-11-05' });
+
+  const cw = await callerAs(app, 'caseworker');
+  const source = ok(t, await cw.get(`/v1/cases/${sourceId}`), 'the referring case');
+  t.equal(source.deadline.dueDate, '2025-10-30', 'the referral does not stop or move the referring case’s clock');
+  t.match(source.links, [{ linkedCaseId: linkedId, linkedAgency: 'other', relation: 'referred-to' }]);
+  t.equal((await cw.get(`/v1/cases/${linkedId}`)).statusCode, 404, 'the referring agency does not read the other agency’s case');
+
+  // the auditors of each agency see both sides in the histories
+  const referral = (await app.store.read(sourceId)).find((e) => e.type === 'CaseReferred')!;
+  const sourceHistory = ok(t, await (await callerAs(app, 'auditor')).get(`/v1/cases/${sourceId}/history`), 'source history');
+  t.match(sourceHistory.events.slice(-2), [
+    { type: 'CaseReferred', data: { toAgency: 'other', scope: 'part', part: PART, referredOn: REFERRED_ON } },
+    { type: 'CaseLinked', data: { linkedCaseId: linkedId, linkedAgency: 'other', relation: 'referred-to' }, actor: REFERRAL_ACTOR, role: 'system', causationId: referral.id },
+  ]);
+  const linkedHistory = ok(t, await (await callerAs(app, 'auditor', 'au-other', 'other')).get(`/v1/cases/${linkedId}/history`), 'linked history');
+  t.match(linkedHistory.events, [
+    {
+      type: 'RequestReceived',
+      agency: 'other',
+      causationId: referral.id,
+      data: {
+        channel: 'system',
+        receivedOn: REFERRED_ON,
+        evidence: { statedReceiptDate: REFERRED_ON, sourceSystem: `${INSTANCE}/demo`, sourceReference: sourceId, platform: 'referral', referral: { fromAgency: 'demo', sourceCaseId: sourceId, registrationNumber: 'demo-2025-1', scope: 'part', part: PART, referredOn: REFERRED_ON } },
+      },
+    },
+    { type: 'CaseLinked', data: { linkedCaseId: sourceId, linkedAgency: 'demo', relation: 'referred-from' } },
+  ]);
+  t.equal(linkedHistory.count, 2);
+  const words = describeEvent('RequestReceived', linkedHistory.events[0].data).words;
+  t.match(words, `由 demo 转来（原案件 demo-2025-1，部分：${PART}`, 'the export’s timeline says where the request came from');
+  t.match(describeEvent('CaseReferred', sourceHistory.events.at(-2).data).words, `2025-10-09 转 other 办理（部分：${PART}）`);
+
+  const registered = ok(t, await other.command(linkedId, 'registerRequest', {}), 'the target agency registers it under its own numbers');
+  t.equal(registered.registrationNumber, 'other-2025-1');
+});
+
+t.test('a restart, a second worker or a crash between the two appends never creates the case or a link twice', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const { sourceId, linkedId } = await referredCase(app);
+
+  // the worker dies after creating the linked case, before linking the referring case
+  let appends = 0;
+  const s = app.store;
+  const dying: EventStore = {
+    append: (...args) => (++appends === 2 ? Promise.reject(new Error('killed between the two appends')) : s.append(...args)),
+    read: (...args) => s.read(...args),
+    readAll: (...args) => s.readAll(...args),
+    subscribeToAll: (...args) => s.subscribeToAll(...args),
+    close: () => s.close(),
+  };
+  await t.rejects(reactor(app, { store: dying }).catchUp(), /killed/);
+  t.equal((await app.store.read(linkedId)).length, 2, 'the linked case was created');
+  t.equal(await reactor(app).checkpoint(), -1n, 'the checkpoint did not move past the referral');
+
+  const [a, b] = await Promise.all([reactor(app).catchUp(), reactor(app).catchUp()]);
+  t.equal(a.created + b.created, 0, 'the restarted workers find the case there');
+  t.equal(a.linked + b.linked, 1, 'one of them links the referring case');
+
+  await app.db.deleteFrom('projection_checkpoints').where('projection', '=', REFERRAL_CHECKPOINT).execute();
+  t.same(await reactor(app).catchUp(), { created: 0, linked: 0 }, 'replayed from the start: nothing new');
+  t.equal((await app.store.read(linkedId)).length, 2, 'the linked case has its two events');
+  t.equal((await app.store.read(sourceId)).filter((e) => e.type === 'CaseLinked').length, 1, 'the referring case has one link');
+});
+
+t.test('a referral to a remote agency records the link to the case the other instance will create; one to an unknown agency records nothing more', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const { sourceId, linkedId } = await referredCase(app, 'remote.housing');
+  const cw = await callerAs(app, 'caseworker');
+  app.setNow(at('2025-10-10'));
+  ok(t, await cw.command(sourceId, 'referCase', { toAgency: 'district.tax', scope: 'whole', reason: '由税务机关负责公开（条例 第36条第5项）' }), 'referred to an agency not known here');
+  t.same(await reactor(app, { now: '2025-10-10' }).catchUp(), { created: 0, linked: 1 });
+  t.equal((await app.store.readAll({})).filter((e) => e.type === 'RequestReceived').length, 1, 'no case was created here');
+  t.match(ok(t, await cw.get(`/v1/cases/${sourceId}`), 'source').links, [{ linkedCaseId: linkedId, linkedAgency: 'remote.housing', relation: 'referred-to' }]);
+  t.equal(linkedId, intakeCaseId('remote.housing', 'city-a/demo', sourceId), 'the id the remote intake derives for the token of remote.housing');
+
+  // the webhook's body (the dispatcher's payloadFor): for the subscription of demo → remote.housing only
+  const events = await app.store.read(sourceId);
+  const referred = events.find((e) => e.type === 'CaseReferred')!;
+  const payloads = referralPayloads({ store: app.store, instanceId: INSTANCE });
+  const subscription = (to: string, kind = REFERRAL_INTAKE_KIND) => ({ id: referralSubscriptionId('demo', to), agency: 'demo', kind }) as SubscriptionRecord;
+  const payload = await payloads(subscription('remote.housing'), referred);
+  t.match(payload, { body: { sourceSystem: 'city-a/demo', sourceReference: sourceId, statedReceiptDate: REFERRED_ON, request: { description: PART }, referral: { fromAgency: 'demo', sourceCaseId: sourceId, registrationNumber: 'demo-2025-1', scope: 'part', part: PART, referredOn: REFERRED_ON } } });
+  t.ok(intakeBodySchema.safeParse(payload!.body).success, 'a body POST /v1/intake accepts');
+  t.equal(await payloads(subscription('district.tax'), referred), null, 'not for another agency’s subscription');
+  t.equal(await payloads(subscription('remote.housing', 'events'), referred), null, 'not for an integrator’s subscription');
+  t.equal(await payloads(subscription('remote.housing'), events[0]!), null, 'not for another event');
+
+  const again = await cw.command(sourceId, 'referCase', { toAgency: 'remote.housing', scope: 'whole', reason: '再次转办' });
+  t.equal(again.statusCode, 422, 'a case is referred to one agency once');
+  t.match(again.json(), { type: /invalid-value$/, field: 'toAgency' });
+});
+
+t.test('the worker loop runs the reactor: the linked case appears without anyone stepping it', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const { linkedId } = await referredCase(app);
+  const worker = startWorker({ store: app.store, db: app.db, calendars: app.calendars, log: { info() {}, error() {} }, clock: false, idleMs: 20, now: () => new Date(at(REFERRED_ON)), referrals: { agencies: app.agencies, instanceId: INSTANCE } });
+  t.teardown(() => worker.stop());
+  const other = await callerAs(app, 'caseworker', 'cw-other', 'other');
+  let status = 0;
+  for (let i = 0; i < 200 && status !== 200; i++) {
+    status = (await other.get(`/v1/cases/${linkedId}`)).statusCode;
+    if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+  }
+  t.equal(status, 200, 'the linked case was created by the worker');
+});
