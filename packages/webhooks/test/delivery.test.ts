@@ -131,10 +131,34 @@ for (const kind of ['pglite', 'postgres'] as const)
       t.equal(h.receiver.received.length, 2, 'nothing sent after the 410');
       const pending = await h.subscriptions.deliveries('demo', s.id, { limit: 10 });
       t.same(pending.items.map((d) => d.status), ['pending', 'pending', 'failed', 'delivered'], 'newest first: two waiting behind the one that got 410');
+      const later = await appendCase(h.stores.store, { more: 1 }); // recorded while disabled
+      await h.deliver();
+      t.equal(h.receiver.received.length, 2, 'still nothing sent while disabled');
+      t.equal((await h.subscriptions.deliveries('demo', s.id, { limit: 20 })).items.length, 4 + later.eventIds.length, 'the events of the disabled stretch accumulate as deliveries');
       await h.subscriptions.resume('demo', s.id);
       await h.deliver();
-      t.equal(h.receiver.accepted('/gone').length, 4, 'resumed: the refused one and the rest');
-      t.equal(new Set(h.receiver.accepted('/gone').map((r) => r.webhookId)).size, 4);
+      t.equal(h.receiver.accepted('/gone').length, 4 + later.eventIds.length, 'resumed: the refused one, the rest, and what accumulated while disabled');
+      t.equal(new Set(h.receiver.accepted('/gone').map((r) => r.webhookId)).size, 4 + later.eventIds.length);
+    });
+
+    t.test('a subscription deleted while its delivered mark waits does not stop the sending of the others', async (t) => {
+      const h = await harness(t, kind);
+      const a = await h.subscribe('/deleted');
+      await h.subscribe('/kept');
+      let deleting: Promise<unknown> | undefined;
+      h.receiver.answer = (r) => {
+        if (r.path === '/deleted' && !deleting) deleting = h.subscriptions.delete('demo', a.id); // while its answer is on its way back
+        return { status: 200 };
+      };
+      const first = await appendCase(h.stores.store, { more: 1 });
+      await h.deliver();
+      await deleting;
+      const second = await appendCase(h.stores.store, { more: 1 });
+      await h.deliver();
+      const kept = h.receiver.accepted('/kept');
+      t.equal(new Set(kept.map((r) => r.webhookId)).size, first.eventIds.length + second.eventIds.length, 'every event reached the subscription that was kept');
+      const open = await h.stores.db.selectFrom('webhook_deliveries').select('status').where('status', '!=', 'delivered').execute();
+      t.same(open, [], 'and each is marked delivered');
     });
 
     t.test('Retry-After is waited out even when the schedule says sooner', async (t) => {

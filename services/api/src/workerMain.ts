@@ -6,12 +6,14 @@
 import pino from 'pino';
 import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels, webhookTargetGuard, webhookWorkerSettings } from './config.js';
 import { AgencyDirectory } from './agencies/agencyDirectory.js';
+import { REDACTED_PATHS } from './app.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
 import { referralWiring } from './referrals/referralWebhooks.js';
 import { startWorker } from './worker.js';
 
 const config = deploymentConfig(process.env);
-const log = pino({ level: config.logLevel, name: 'worker' });
+// the same redaction as the API's: a store's error carries the statement's parameters (events, delivery bodies, applicants)
+const log = pino({ level: config.logLevel, name: 'worker', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
 const store = await openConfiguredEventStore(config);
 const db = await openConfiguredReadModels(config);
 const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies: new AgencyDirectory(config.agencies), remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });

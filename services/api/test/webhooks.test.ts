@@ -213,6 +213,9 @@ t.test('refused targets, bad input, another agency’s subscription and idempote
   t.equal(again.headers['idempotent-replayed'], 'true');
   t.same(again.json(), one.json(), 'a retry gets the first answer, secret included');
   assertProblem(t, await s.integrator.post(BASE, { ...body, eventTypes: ['*'] }, { 'idempotency-key': 'portal-sub-1' }), 'idempotency-key-reused', 'the key with other settings');
+  const rotatedIdem = ok(t, await s.integrator.post(`${BASE}/${one.json().id}/rotate-secret`, { overlapSeconds: 0 }), 'rotate it');
+  const afterRotation = await s.integrator.post(BASE, body, { 'idempotency-key': 'portal-sub-1' });
+  t.equal(afterRotation.json().secret, rotatedIdem.secret, 'a retry after a rotation gets the secret in force, not the one that stopped signing');
   t.equal(ok(t, await s.integrator.get(BASE), 'list').items.length, 2);
 
   const openapi = (await s.app.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };

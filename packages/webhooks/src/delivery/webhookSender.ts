@@ -253,12 +253,22 @@ export class WebhookSender {
         .set({ ...change, last_attempt_at: at.toISOString(), last_status_code: outcome.statusCode, last_response: outcome.response, last_error: outcome.error ?? `the receiver answered ${outcome.statusCode}` })
         .where('id', '=', id)
         .execute();
-      await trx.insertInto('webhook_attempts').values(attemptRow(id, at, outcome)).execute();
+      await recordAttempts(trx, [{ id, at, outcome }]);
     });
   }
 }
 
-const attemptRow = (id: string, at: Date, o: PostOutcome) => ({ delivery_id: id, at: at.toISOString(), status_code: o.statusCode, duration_ms: o.durationMs, error: o.error });
+/**
+ * Records attempts of the deliveries that still exist. A subscription deleted while its request was
+ * in flight (or its mark waited to be written) takes its deliveries with it; inserting its attempt
+ * anyway would fail the foreign key, and with it every later batch of marks, every lane's flush.
+ */
+async function recordAttempts(db: Kysely<WebhookDatabase>, attempts: readonly { id: string; at: Date; outcome: PostOutcome }[]): Promise<void> {
+  const values = sql.join(attempts.map((a) => sql`(${a.id}, ${a.at.toISOString()}::timestamptz, ${a.outcome.statusCode ?? null}::integer, ${a.outcome.durationMs}::integer, ${a.outcome.error ?? null}::text)`));
+  await sql`INSERT INTO webhook_attempts (delivery_id, at, status_code, duration_ms, error)
+    SELECT v.id, v.at, v.code, v.ms, v.error FROM (VALUES ${values}) AS v(id, at, code, ms, error)
+    JOIN webhook_deliveries d ON d.id = v.id`.execute(db);
+}
 
 /**
  * Delivered marks, written together a few milliseconds after the sends (one UPDATE and one INSERT per
@@ -309,7 +319,7 @@ class DeliveredMarks {
               last_response = v.response, last_error = NULL, next_attempt_at = NULL
           FROM (VALUES ${values}) AS v(id, at, code, response)
           WHERE d.id = v.id`.execute(trx);
-        await trx.insertInto('webhook_attempts').values(batch.map((m) => attemptRow(m.id, m.at, m.outcome))).execute();
+        await recordAttempts(trx, batch);
       });
     } catch (e) {
       this.#pending.unshift(...batch); // written with the next batch; until then the deliveries stay open (sent again after a crash)

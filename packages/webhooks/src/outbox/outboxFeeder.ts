@@ -57,7 +57,7 @@ export interface FeedResult {
  * Feeds the webhook outbox from the store. Each step reads the events after its checkpoint and, in
  * one transaction, moves the checkpoint (conditionally: a second feeder's batch is refused and rolled
  * back), keeps the case references (agency, registration number) up to date, and records one
- * delivery per event and matching subscription — the agency's own, active or paused (a paused one
+ * delivery per event and matching subscription — the agency's own, active, paused or disabled (a paused or disabled one
  * accumulates), whose type filter names the event (`*`: every case event). A delivery exists before
  * anything is sent, so a process that dies between reading and sending loses nothing.
  * @example
@@ -96,7 +96,8 @@ export class OutboxFeeder {
     const events = await this.#store.readAll({ ...(from === START ? {} : { fromPosition: from }), limit: batchSize });
     if (events.length === 0) return { events: 0, deliveries: 0, caughtUp: true, position: from === START ? null : from };
     const end = events[events.length - 1]!.position;
-    const subscriptions = (await this.#db.selectFrom('webhook_subscriptions').selectAll().where('status', 'in', ['active', 'paused']).execute()).map((row) => {
+    // every subscription, paused or disabled (a 410) too: their deliveries accumulate and are sent once resumed
+    const subscriptions = (await this.#db.selectFrom('webhook_subscriptions').selectAll().execute()).map((row) => {
       const s = subscriptionOf(row);
       return Object.assign(s, { notBefore: Date.parse(s.createdAt) - CLOCK_SKEW_MS });
     });

@@ -296,8 +296,9 @@ export class WebhookSubscriptions {
   async #replayed(row: Selectable<WebhookSubscriptionsTable>, wanted: { url: string; event_types: string[]; scopes: string[]; description: string }) {
     const same = row.kind === EVENTS_KIND && row.url === wanted.url && row.description === wanted.description && sameSet(row.event_types, wanted.event_types) && sameSet(row.scopes, wanted.scopes);
     if (!same) throw new SubscriptionIdReused(row.id);
-    const first = await this.#db.selectFrom('webhook_secrets').select('secret').where('subscription_id', '=', row.id).orderBy('id').executeTakeFirstOrThrow();
-    return { subscription: await this.#view(row), secret: first.secret, replayed: true };
+    // the secret in force now: after a rotation the one first shown may have stopped signing
+    const current = await this.#db.selectFrom('webhook_secrets').select('secret').where('subscription_id', '=', row.id).where('valid_until', 'is', null).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    return { subscription: await this.#view(row), secret: current.secret, replayed: true };
   }
 
   async #setStatus(row: Selectable<WebhookSubscriptionsTable>, status: SubscriptionStatus, reason: string | null): Promise<SubscriptionView> {
