@@ -112,5 +112,7 @@ t.test('the routing table and the other integration settings are checked at star
   bad({ AGENCIES: JSON.stringify([{ id: 'x', name: 'X', jurisdiction: 'ZZ' }]) }, /AGENCIES is not valid: 0\.jurisdiction/, 'a jurisdiction without a profile');
   bad({ REMOTE_AGENCIES: JSON.stringify({ demo: { intakeUrl: 'http://127.0.0.1:9/v1/intake', token: 'a.b.c' } }) }, /REMOTE_AGENCIES names demo, an agency this instance serves/, 'a remote agency served here');
   bad({ REMOTE_AGENCIES: JSON.stringify({ far: { intakeUrl: 'ftp://x/v1/intake', token: 'a.b.c' } }) }, /REMOTE_AGENCIES is not valid: far\.intakeUrl/, 'not an http URL');
+  // 24 base64 characters are 18 bytes: a secret the webhook subscription would refuse at start
+  bad({ REMOTE_AGENCIES: JSON.stringify({ far: { intakeUrl: 'http://127.0.0.1:9/v1/intake', token: 'a.b.c', webhookSecret: `whsec_${Buffer.alloc(18, 7).toString('base64')}` } }) }, /REMOTE_AGENCIES is not valid: far\.webhookSecret/, 'a signing secret too short to sign with');
   bad({ PAYMENT_CALLBACK_SECRET: 'secret' }, /PAYMENT_CALLBACK_SECRET is not a Standard Webhooks secret/, 'a payment secret that is not whsec_');
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSigningSecret } from '@disclosure/webhooks';
 
 /**
  * The agencies served by other instances that this one refers cases to (会商/转办 across
@@ -12,7 +13,8 @@ export const remoteAgenciesSchema = z.record(
     .object({
       intakeUrl: z.url({ protocol: /^https?$/, error: 'the other instance’s POST /v1/intake URL (http or https)' }),
       token: z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, { error: 'an integrator token (JWT) of the other instance' }),
-      webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, { error: 'a Standard Webhooks secret, whsec_ and base64' }).optional(),
+      // the check the subscription itself makes, so a secret this accepts never fails at start
+      webhookSecret: z.string().refine(isSigningSecret, { error: 'a Standard Webhooks secret: whsec_ and the base64 of 24–64 bytes' }).optional(),
     })
     .strict(),
 );
