@@ -4,6 +4,7 @@ import type { AllSubscription, AppendOptions, AppendResult, EventMetadata, Event
 import { catchUpSubscription } from '../subscriptions/catchUpSubscription.js';
 import { assertSchemaName, eventStoreDdl, MAX_BATCH, POSITION_SHIFT } from './schema.js';
 import { binaryInt4Array, binaryTextArray, binaryUuidArray } from './binaryArray.js';
+import { GroupCommitter, type GroupCommitOptions } from './groupCommit.js';
 import { sqlErrorOf, type SqlDatabase, type SqlSession } from './sqlClient.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,6 +37,11 @@ export interface PostgresEventStoreOptions {
   readonly schema?: string;
   /** The store's clock for `recordedAt`. */
   readonly now?: () => Date;
+  /**
+   * Group commit (groupCommit.ts): appends to different streams that arrive while earlier ones are
+   * being written share one statement and one commit. On by default; `false` sends each append alone.
+   */
+  readonly groupCommit?: GroupCommitOptions | false;
 }
 
 const COLUMNS = 'position, stream_id, revision, event_id, type, version, data, metadata';
@@ -58,41 +64,49 @@ export class PostgresEventStore implements EventStore {
   readonly #insertOneSql: string;
   readonly #insertArraysSql: string;
   readonly #insertJsonSql: string;
+  readonly #committer: GroupCommitter<Pending, Inserted | null> | undefined;
   readonly #channel: string;
   #notifying = false;
   #notifyAgain = false;
   #notifiedAt = -Infinity;
 
-  private constructor(db: SqlDatabase, schema: string, now: () => Date) {
+  private constructor(db: SqlDatabase, schema: string, now: () => Date, groupCommit: GroupCommitOptions | false) {
     this.#db = db;
     this.#schema = schema;
     this.#now = now;
     this.#channel = `${schema}_events`;
-    // Each statement inserts the batch chained onto the stream's last event, guarded by that event's
-    // revision and hash ($2 and the last parameter; -1 and NULL for a new stream), event i at
-    // position xid × 65536 + i and revision $2 + i. A single event — most appends — goes as plain
-    // parameters. A batch goes as arrays in binary format, one per column, where the session can
-    // send them; otherwise (PGlite), and for events the arrays cannot carry exactly as the JSON
-    // does (see plainEvent), as one JSON document. A batch returns only its count and last position.
-    const guard = (hash: string) => `WHERE ${hash}::text IS NULL OR EXISTS (SELECT 1 FROM ${schema}.events WHERE stream_id = $1 AND revision = $2 AND hash = ${hash})`;
+    // Each statement inserts appends chained onto their streams' last events, each guarded by that
+    // event's revision and hash (a new stream: -1 and NULL, no guard): an append whose guard fails
+    // is left out — the others go in — and is retried by `append`. Event k (1-based) of an append
+    // after revision r gets revision r + k; the statement's i-th event, position xid × 65536 + i.
+    // A single event — most appends — goes as plain parameters. Otherwise the appends go as arrays in
+    // binary format, one per column, where the session can send them; else (PGlite), and for events
+    // the arrays cannot carry exactly as the JSON does (see plainEvent), as JSON documents. The
+    // statement returns, per stream, how many events went in and the last one's position.
+    const guard = (a: string) => `${a}.guard IS NULL OR EXISTS (SELECT 1 FROM ${schema}.events p WHERE p.stream_id = ${a}.stream_id AND p.revision = ${a}.after AND p.hash = ${a}.guard)`;
     const into = `INSERT INTO ${schema}.events (position, stream_id, revision, event_id, type, version, data, metadata, hash)`;
-    const counted = (insert: string) => `WITH inserted AS (${insert}\n      RETURNING position)\n      SELECT count(*)::int AS inserted, max(position) AS position FROM inserted`;
+    const many = (appends: string, events: string) => `
+      WITH a AS (SELECT a.n, a.stream_id, a.after FROM ${appends} WHERE ${guard('a')}),
+      inserted AS (
+        ${into}
+        SELECT x.base + e.ord, a.stream_id, a.after + e.k, e.id, e.type, e.version, e.data, e.metadata, e.hash
+        FROM (SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} AS base) x, ${events} JOIN a ON a.n = e.n
+        RETURNING position, stream_id)
+      SELECT stream_id, count(*)::int AS inserted, max(position)::text AS position FROM inserted GROUP BY stream_id`;
     this.#insertOneSql = `
       ${into}
       SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} + 1, $1, $2::int + 1, $3::uuid, $4::text, $5::int, $6::json, $7::json, $8::text
-      ${guard('$9')}
+      WHERE $9::text IS NULL OR EXISTS (SELECT 1 FROM ${schema}.events WHERE stream_id = $1 AND revision = $2 AND hash = $9)
       RETURNING position`;
-    this.#insertArraysSql = counted(`
-      ${into}
-      SELECT x.base + e.ord, $1, $2::int + e.ord::int, e.id, e.type, e.version, e.data, e.metadata, e.hash
-      FROM (SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} AS base) x,
-        unnest($3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[]) WITH ORDINALITY AS e(id, type, version, data, metadata, hash, ord)
-      ${guard('$9')}`);
-    this.#insertJsonSql = counted(`
-      ${into}
-      SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} + e.ord, $1, $2::int + e.ord::int, e.id, e.type, e.version, e.data, e.metadata, e.hash
-      FROM json_to_recordset($3::json) AS e(ord int, id uuid, type text, version int, data json, metadata json, hash text)
-      ${guard('$4')}`);
+    this.#insertArraysSql = many(
+      'unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS a(stream_id, after, guard, n)',
+      'unnest($4::int[], $5::int[], $6::uuid[], $7::text[], $8::int[], $9::json[], $10::json[], $11::text[]) WITH ORDINALITY AS e(n, k, id, type, version, data, metadata, hash, ord)',
+    );
+    this.#insertJsonSql = many(
+      'json_to_recordset($1::json) AS a(n int, stream_id text, after int, guard text)',
+      'json_to_recordset($2::json) AS e(n int, k int, ord int, id uuid, type text, version int, data json, metadata json, hash text)',
+    );
+    this.#committer = groupCommit === false ? undefined : new GroupCommitter((jobs) => this.#insertMany(jobs), (job) => this.#insertAlone(job), groupCommit);
   }
 
   /** Creates the schema if needed (one process at a time) and returns a store on it. */
@@ -109,7 +123,7 @@ export class PostgresEventStore implements EventStore {
 
   /** A store on a schema that already exists (no DDL, no locks). */
   static attach(db: SqlDatabase, options: PostgresEventStoreOptions = {}): PostgresEventStore {
-    return new PostgresEventStore(db, assertSchemaName(options.schema ?? 'disclosure'), options.now ?? systemClock);
+    return new PostgresEventStore(db, assertSchemaName(options.schema ?? 'disclosure'), options.now ?? systemClock, options.groupCommit ?? {});
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -121,6 +135,8 @@ export class PostgresEventStore implements EventStore {
     if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) throw new InvalidAppend(streamId, `expected revision ${expected} is not a revision`);
     return unavailableOnConnectionError(async () => {
       for (let attempt = 0; ; attempt++) {
+        // a remembered tail the stream no longer has (an edit behind the store's back) is looked up once more
+        const remembered = typeof expected === 'number' && this.#tails.get(streamId)?.revision === expected;
         const tail = await this.#tailFor(streamId, expected);
         if (tail === 'missing') {
           const dup = await this.#duplicateOf(streamId, events);
@@ -130,7 +146,7 @@ export class PostgresEventStore implements EventStore {
         const sealed = sealEvents(tail?.hash ?? GENESIS_HASH, events, this.#now === systemClock ? systemTimestamp() : this.#now().toISOString());
         let inserted: Inserted | null;
         try {
-          inserted = await this.#insert(streamId, tail, sealed);
+          inserted = await this.#insert(pendingAppend(streamId, tail, sealed));
         } catch (e) {
           if (sqlErrorOf(e).code !== '23505') throw e;
           inserted = null;
@@ -141,12 +157,13 @@ export class PostgresEventStore implements EventStore {
           this.#remember(streamId, { revision, hash: last.metadata.hash });
           this.#wakeSubscribers();
           const position = BigInt(inserted.position);
-          return { nextExpectedRevision: revision, position, duplicate: false, ...(inserted.sent ? { events: recordedOf(streamId, tail, sealed, inserted.sent, position) } : {}) };
+          const result: AppendResult = { nextExpectedRevision: revision, position, duplicate: false };
+          return inserted.sent ? withRecorded(result, () => recordedOf(streamId, tail, sealed, inserted.sent!, position)) : result;
         }
         this.#tails.delete(streamId);
         const dup = await this.#duplicateOf(streamId, events);
         if (dup) return dup;
-        if (expected !== 'any' || attempt >= MAX_ANY_RETRIES) throw new WrongExpectedRevision(streamId, expected, await this.#actualRevision(streamId));
+        if (expected === 'any' ? attempt >= MAX_ANY_RETRIES : !remembered) throw new WrongExpectedRevision(streamId, expected, await this.#actualRevision(streamId));
       }
     });
   }
@@ -200,45 +217,60 @@ export class PostgresEventStore implements EventStore {
     this.#tails.clear();
   }
 
-  /** Inserts the sealed batch after `tail`; the last event's position (and what was sent), or null when the guard found another tail. */
-  async #insert(streamId: string, tail: Tail | null, sealed: readonly SealedEvent[]): Promise<Inserted | null> {
-    const after = tail?.revision ?? -1;
-    const guard = tail?.hash ?? null;
-    if (sealed.length === 1 || this.#db.binaryParameters) {
-      const data = new Array<string>(sealed.length);
-      const metadata = new Array<string>(sealed.length);
-      let plain = true;
-      for (let i = 0; plain && i < sealed.length; i++) {
-        const e = sealed[i]!;
-        const d = JSON.stringify(e.data) as string | undefined;
-        metadata[i] = JSON.stringify(e.metadata);
-        plain = plainEvent(e, d, metadata[i]!);
-        data[i] = d!;
-      }
-      if (plain && sealed.length === 1) {
-        const e = sealed[0]!;
-        const r = await this.#db.query<{ position: string }>(this.#insertOneSql, [streamId, after, e.id, e.type, e.version, data[0], metadata[0], e.metadata.hash, guard]);
-        return r.rows.length === 1 ? { position: r.rows[0]!.position, sent: { data, metadata } } : null;
-      }
-      if (plain) {
-        const r = await this.#db.query<{ inserted: number; position: string | null }>(this.#insertArraysSql, [
-          streamId,
-          after,
-          binaryUuidArray(sealed.map((e) => e.id)),
-          binaryTextArray('text', sealed.map((e) => e.type)),
-          binaryInt4Array(sealed.map((e) => e.version)),
-          binaryTextArray('json', data),
-          binaryTextArray('json', metadata),
-          binaryTextArray('text', sealed.map((e) => e.metadata.hash)),
-          guard,
-        ]);
-        return r.rows[0]?.inserted === sealed.length ? { position: r.rows[0].position!, sent: { data, metadata } } : null;
-      }
+  /** Inserts an append (grouped with others' when it can be); its last event's position and what was sent, or null when its guard found another tail. */
+  #insert(append: Pending): Promise<Inserted | null> {
+    const grouped = append.plain ? this.#committer?.submit(append.streamId, append, append.sealed.length, append.bytes) : undefined;
+    return grouped ?? this.#insertAlone(append);
+  }
+
+  /** One append in a statement of its own. */
+  async #insertAlone(append: Pending): Promise<Inserted | null> {
+    const { streamId, tail, sealed } = append;
+    if (append.plain && sealed.length === 1) {
+      const e = sealed[0]!;
+      const r = await this.#db.query<{ position: string }>(this.#insertOneSql, [streamId, tail?.revision ?? -1, e.id, e.type, e.version, append.data[0], append.metadata[0], e.metadata.hash, tail?.hash ?? null]);
+      return r.rows.length === 1 ? { position: r.rows[0]!.position, ...sentOf(append) } : null;
     }
-    // the server takes this document apart: what it stores of each event is its business, so no `sent`
-    const batch = JSON.stringify(sealed.map((e, i) => ({ ord: i + 1, id: e.id, type: e.type, version: e.version, data: e.data, metadata: e.metadata, hash: e.metadata.hash })));
-    const r = await this.#db.query<{ inserted: number; position: string | null }>(this.#insertJsonSql, [streamId, after, batch, guard]);
-    return r.rows[0]?.inserted === sealed.length ? { position: r.rows[0].position! } : null;
+    return (await this.#insertMany([append]))[0]!;
+  }
+
+  /** Appends to distinct streams in one statement: each one's outcome, in order. */
+  async #insertMany(appends: readonly Pending[]): Promise<(Inserted | null)[]> {
+    const r = await this.#db.query<{ stream_id: string; inserted: number; position: string }>(...this.#manyStatement(appends));
+    const byStream = new Map(r.rows.map((row) => [row.stream_id, row]));
+    return appends.map((a) => {
+      const row = byStream.get(a.streamId);
+      return row?.inserted === a.sealed.length ? { position: row.position, ...sentOf(a) } : null;
+    });
+  }
+
+  /** The statement inserting `appends`: binary arrays where the session sends them and the events are plain, else JSON documents. */
+  #manyStatement(appends: readonly Pending[]): [string, unknown[]] {
+    const heads = appends.map((a) => ({ stream_id: a.streamId, after: a.tail?.revision ?? -1, guard: a.tail?.hash ?? null }));
+    if (this.#db.binaryParameters && appends.every((a) => a.plain)) {
+      const column = <T>(pick: (e: SealedEvent, k: number, n: number, a: Pending) => T) => appends.flatMap((a, n) => a.sealed.map((e, k) => pick(e, k + 1, n + 1, a)));
+      return [
+        this.#insertArraysSql,
+        [
+          heads.map((h) => h.stream_id),
+          heads.map((h) => h.after),
+          heads.map((h) => h.guard),
+          binaryInt4Array(column((_e, _k, n) => n)),
+          binaryInt4Array(column((_e, k) => k)),
+          binaryUuidArray(column((e) => e.id)),
+          binaryTextArray('text', column((e) => e.type)),
+          binaryInt4Array(column((e) => e.version)),
+          binaryTextArray('json', column((_e, k, _n, a) => a.data[k - 1]!)),
+          binaryTextArray('json', column((_e, k, _n, a) => a.metadata[k - 1]!)),
+          binaryTextArray('text', column((e) => e.metadata.hash)),
+        ],
+      ];
+    }
+    // The server takes these documents apart. A plain event's data and metadata come out as the
+    // texts JSON.stringify gave (a json value keeps its text); what it stores of another is its business.
+    let ord = 0;
+    const events = appends.flatMap((a, n) => a.sealed.map((e, k) => ({ n: n + 1, k: k + 1, ord: ++ord, id: e.id, type: e.type, version: e.version, data: e.data, metadata: e.metadata, hash: e.metadata.hash })));
+    return [this.#insertJsonSql, [JSON.stringify(heads.map((h, n) => ({ n: n + 1, ...h }))), JSON.stringify(events)]];
   }
 
   async #tailFor(streamId: string, expected: AppendOptions['expectedRevision']): Promise<Tail | null | 'missing'> {
@@ -354,10 +386,44 @@ function plainEvent(e: SealedEvent, data: string | undefined, metadata: string):
   );
 }
 
-/** An inserted batch: its last event's position, and each event's data and metadata as sent in plain values (the JSON texts stored). */
+/** An inserted append: its last event's position, and each event's data and metadata as sent (the JSON texts stored), when known. */
 interface Inserted {
   readonly position: string;
   readonly sent?: { readonly data: readonly string[]; readonly metadata: readonly string[] };
+}
+
+/** An append ready to insert: its sealed events, and their data and metadata as JSON texts. */
+interface Pending {
+  readonly streamId: string;
+  readonly tail: Tail | null;
+  readonly sealed: readonly SealedEvent[];
+  readonly data: readonly string[];
+  readonly metadata: readonly string[];
+  /** Every event plain (see plainEvent): stored exactly as these texts, and fit to group. */
+  readonly plain: boolean;
+  /** Bytes of data and metadata (UTF-16 units: a group's size limit, not an exact count). */
+  readonly bytes: number;
+}
+
+function pendingAppend(streamId: string, tail: Tail | null, sealed: readonly SealedEvent[]): Pending {
+  const data = new Array<string>(sealed.length);
+  const metadata = new Array<string>(sealed.length);
+  let plain = true;
+  let bytes = 0;
+  for (let i = 0; i < sealed.length; i++) {
+    const e = sealed[i]!;
+    const d = JSON.stringify(e.data) as string | undefined;
+    metadata[i] = JSON.stringify(e.metadata);
+    plain &&= plainEvent(e, d, metadata[i]!);
+    data[i] = d ?? '';
+    bytes += data[i]!.length + metadata[i]!.length;
+  }
+  return { streamId, tail, sealed, data, metadata, plain, bytes };
+}
+
+/** What an append sent, when the server stores exactly that (plain events). */
+function sentOf(append: Pending): Pick<Inserted, 'sent'> {
+  return append.plain ? { sent: { data: append.data, metadata: append.metadata } } : {};
 }
 
 /**
@@ -377,6 +443,15 @@ function recordedOf(streamId: string, tail: Tail | null, sealed: readonly Sealed
     data: JSON.parse(sent.data[i]!) as unknown,
     metadata: JSON.parse(sent.metadata[i]!) as EventMetadata,
   }));
+}
+
+/**
+ * The result with its `events`, built when first asked for: parsing back the JSON of every event
+ * appended costs about as much as sealing it, and most callers of a batch never look.
+ */
+function withRecorded(result: AppendResult, build: () => RecordedEvent[]): AppendResult {
+  let events: RecordedEvent[] | undefined;
+  return Object.defineProperty(result, 'events', { enumerable: true, get: () => (events ??= build()) });
 }
 
 function toRecorded(row: Row): RecordedEvent {

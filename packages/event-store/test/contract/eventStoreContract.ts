@@ -71,6 +71,47 @@ export function eventStoreContract(t: Test, fixture: StoreFixture): void {
     t.equal((await store.read('case-race')).length, 2);
   });
 
+  withStore('64 appends to different streams at once, among them a conflict, a retry and a stale tail: each gets its own answer', async (t, store) => {
+    // Where an adapter writes concurrent appends together (group commit), one append's refusal must
+    // not take the others with it, and each must get back exactly its own events.
+    await store.append('case-taken', events(1), { expectedRevision: 'no_stream' });
+    const retried = events(2);
+    const first = await store.append('case-retried', retried, { expectedRevision: 'no_stream' });
+    await store.append('case-behind', events(1), { expectedRevision: 'no_stream' });
+    await store.append('case-behind', events(1), { expectedRevision: 0 });
+    const fresh = Array.from({ length: 60 }, (_, i) => ({ streamId: `case-new-${i}`, batch: events(1 + (i % 3)) }));
+    const [taken, again, stale, behind, ...rest] = await Promise.allSettled([
+      store.append('case-taken', events(1), { expectedRevision: 'no_stream' }),
+      store.append('case-retried', retried, { expectedRevision: 'no_stream' }),
+      store.append('case-behind', events(1), { expectedRevision: 0 }),
+      store.append('case-behind', events(2), { expectedRevision: 'any' }),
+      ...fresh.map(({ streamId, batch }) => store.append(streamId, batch, { expectedRevision: 'no_stream' })),
+    ]);
+    t.match(taken, { status: 'rejected', reason: { name: 'WrongExpectedRevision', expected: 'no_stream', actual: 0 } }, 'the conflict is refused alone');
+    t.match(again, { status: 'fulfilled', value: { duplicate: true, nextExpectedRevision: 1, position: first.position } }, 'the retry is a duplicate');
+    t.match(stale, { status: 'rejected', reason: { name: 'WrongExpectedRevision', expected: 0 } }, 'a stale revision is refused');
+    t.match(behind, { status: 'fulfilled', value: { duplicate: false } }, "'any' lands after whatever is there");
+    t.equal((await store.read('case-behind')).length, 4);
+    t.ok(verifyChain(await store.read('case-behind')).ok);
+    const positions = new Set<bigint>();
+    for (const [i, r] of rest.entries()) {
+      const { streamId, batch } = fresh[i]!;
+      if (r.status !== 'fulfilled') {
+        t.fail(`${streamId}: ${String(r.reason)}`);
+        continue;
+      }
+      const read = await store.read(streamId);
+      t.same(read.map((e) => [e.id, e.revision, e.data]), batch.map((e, k) => [e.id, k, e.data]), `${streamId}: its own events, in order`);
+      t.equal(r.value.nextExpectedRevision, batch.length - 1);
+      t.equal(r.value.position, read[read.length - 1]!.position);
+      if (r.value.events) t.strictSame(r.value.events, read, `${streamId}: the events handed back are those stored`);
+      t.ok(verifyChain(read).ok);
+      for (const e of read) positions.add(e.position);
+    }
+    t.equal(positions.size, fresh.reduce((n, f) => n + f.batch.length, 0), 'every event its own position');
+    t.equal((await store.read('case-taken')).length, 1, 'nothing of the refused append was written');
+  });
+
   withStore('32 concurrent writers with retries: every event stored once, revisions without holes', async (t, store) => {
     const perWriter = 5;
     let conflicts = 0;

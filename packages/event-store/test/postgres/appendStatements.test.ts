@@ -153,3 +153,61 @@ t.test('on a session the caller holds: a batch commits with the caller, and a ro
   t.equal(after.nextExpectedRevision, 4);
   t.ok(verifyChain(await store.read('case-held')).ok);
 });
+
+/** A database that counts the INSERT statements sent to the events table. */
+function countingInserts(db: SqlDatabase): { db: SqlDatabase; inserts: () => number } {
+  let n = 0;
+  const counted: SqlDatabase = {
+    ...db,
+    query: (sql, params) => {
+      if (/INSERT INTO \w+\.events/.test(sql)) n++;
+      return db.query(sql, params);
+    },
+    execute: (script) => db.execute(script),
+    transaction: (fn) => db.transaction(fn),
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
+    close: () => db.close(),
+  };
+  return { db: counted, inserts: () => n };
+}
+
+t.test('group commit: appends to different streams that arrive together share statements, and each is stored as if alone', async (t) => {
+  const { db, inserts } = countingInserts(pgDatabase({ connectionString: url, max: 4 }));
+  const { store, schema } = await openStore(db);
+  t.teardown(() => store.close());
+  const appends = Array.from({ length: 200 }, (_, i) => ({ streamId: `case-group-${i}`, batch: Array.from({ length: 1 + (i % 4) }, (_, k) => withData({ i, k, 名: '王小明' })) }));
+  const results = await Promise.all(appends.map(({ streamId, batch }) => store.append(streamId, batch, { expectedRevision: 'no_stream' })));
+  t.ok(inserts() < appends.length / 4, `200 appends in ${inserts()} statements`);
+  const { rows } = await admin.query<{ stream_id: string; n: number; xids: number }>(`SELECT stream_id, count(*)::int AS n, count(DISTINCT position >> 16)::int AS xids FROM ${schema}.events GROUP BY stream_id`);
+  t.equal(rows.length, 200);
+  t.ok(rows.every((r) => r.xids === 1), 'each append in one transaction');
+  t.ok(new Set((await admin.query<{ x: string }>(`SELECT DISTINCT (position >> 16)::text AS x FROM ${schema}.events`)).rows.map((r) => r.x)).size < 50, 'fewer transactions than appends');
+  for (const [i, { streamId, batch }] of appends.entries()) {
+    const stored = await storedText(schema, streamId);
+    t.same(stored.map((r) => [r.event_id, r.revision, r.data]), batch.map((e, k) => [e.id, k, JSON.stringify(e.data)]), `${streamId} exactly`);
+    t.strictSame(results[i]!.events, await store.read(streamId), `${streamId}: handed back as read`);
+  }
+  // the next appends on the same streams: the tails remembered from the group
+  const next = await Promise.all(appends.map(({ streamId, batch }) => store.append(streamId, [withData({ next: true })], { expectedRevision: batch.length - 1 })));
+  t.ok(next.every((r, i) => r.nextExpectedRevision === appends[i]!.batch.length));
+  for (const { streamId } of appends.slice(0, 20)) t.ok(verifyChain(await store.read(streamId)).ok);
+});
+
+t.test('group commit: a stream whose remembered tail was changed behind the store is left out of its group and retried; the others go in', async (t) => {
+  const { db, inserts } = countingInserts(pgDatabase({ connectionString: url, max: 4 }));
+  const { store, schema } = await openStore(db);
+  t.teardown(() => store.close());
+  await store.append('case-edited', [withData({ v: 1 })], { expectedRevision: 'no_stream' });
+  await admin.query(`UPDATE ${schema}.events SET hash = repeat('e', 64) WHERE stream_id = 'case-edited'`); // the store still remembers the old hash
+  const beside = (from: number) => Array.from({ length: 15 }, (_, i) => store.append(`case-beside-${from + i}`, [withData({ i })], { expectedRevision: 'no_stream' }));
+  const before = inserts();
+  // the first appends find free slots and go alone; the edited stream's waits among the rest
+  const settled = await Promise.allSettled([...beside(0), store.append('case-edited', [withData({ v: 2 })], { expectedRevision: 0 }), ...beside(15)]);
+  const [edited] = settled.splice(15, 1);
+  t.ok(inserts() - before < 10, `31 appends in ${inserts() - before} statements, one of them a retry`);
+  t.ok(settled.every((r) => r.status === 'fulfilled'), 'the others are stored');
+  t.match(edited, { status: 'fulfilled', value: { nextExpectedRevision: 1 } }, 'its guard failed; looked up again, it chains onto what is stored');
+  const stored = await storedText(schema, 'case-edited');
+  t.equal(stored[1]!.metadata.includes(`"prevHash":"${'e'.repeat(64)}"`), true, 'chained onto the stored hash, not the remembered one');
+  await t.rejects(store.append('case-edited', [withData({ v: 3 })], { expectedRevision: 0 }), { name: 'WrongExpectedRevision', actual: 1 });
+});
