@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deploymentConfig, intakeCaseId, routeRequest, type RoutingTable } from '@disclosure/api';
-import { intakeBody } from './support/factories.js';
+import { intakeBody, UK_COUNCIL, US_AGENCY } from './support/factories.js';
 import { allEvents, assertProblem, callerAs, ok } from './support/http.js';
 import { testApp } from './support/testApp.js';
 
@@ -90,6 +90,50 @@ t.test('an agency’s own integrator may say which kind of system filed; without
   const said = ok(t, await integrator.post('/v1/intake', intakeBody('P-2', '2025-09-26', { platform: 'government-system' })), 'said');
   t.match((await app.store.read(said.caseId))[0]!.data, { evidence: { platform: 'government-system' } });
   t.equal(said.agency, 'demo', 'the token’s own agency: no routing for an agency');
+});
+
+t.test('an agency under another law receives a system intake on the day it arrives here, in its own zone, and counts by its law', async (t) => {
+  // served beside demo and other, as AGENCIES configures them
+  const { agencies } = deploymentConfig({ AGENCIES: JSON.stringify([UK_COUNCIL, US_AGENCY]) });
+  const app = await testApp({ agencies });
+  t.teardown(() => app.close());
+
+  // Fri 2025-12-19, 15:00 in London; the sending portal states the day before
+  app.setNow('2025-12-19T15:00:00Z');
+  const uk = await callerAs(app, 'integrator', 'uk-gateway', UK_COUNCIL.id);
+  const first = await uk.post('/v1/intake', intakeBody('UK-0001', '2025-12-18'));
+  const filed = ok(t, first, 'filed');
+  t.equal(first.statusCode, 201);
+  // FOIA s.10(6)(a): the date of receipt is the day the authority receives the request, not the sender's date.
+  // s.10(1): the twentieth working day following it, GB-UK days (no bank holiday of any UK nation):
+  // 12-22, 23, 24 (3); 25 Christmas, 26 Boxing Day; 29, 30, 31 (6); 01-01 New Year, 01-02 Scottish
+  // bank holiday; 01-05…09 (11), 12…16 (16), 19, 20, 21, 22 (20)
+  t.match(filed, { agency: UK_COUNCIL.id, channel: 'system', receivedOn: '2025-12-19', deadline: { dueDate: '2026-01-22' } });
+  t.match((await app.store.read(filed.caseId))[0]!.data, { profileId: 'UK-FOIA', evidence: { arrivedOn: '2025-12-19', statedReceiptDate: '2025-12-18', sourceReference: 'UK-0001' } }, 'the day it arrived, beside what the sender stated');
+
+  app.setNow('2025-12-22T10:00:00Z');
+  const resent = await uk.post('/v1/intake', intakeBody('UK-0001', '2025-12-18'));
+  t.equal(resent.statusCode, 200, 'a resend on a later day is the same filing');
+  t.match(resent.json(), { caseId: filed.caseId, receivedOn: '2025-12-19' }, 'received on the day it first arrived');
+  assertProblem(t, await uk.post('/v1/intake', intakeBody('UK-0001', '2025-12-17')), 'source-reference-reused', 'the same reference stating another date');
+
+  // 02:00 UTC Thu 2025-10-09 is 10:00 in Beijing but still Wed 10-08, 22:00 in Washington
+  app.setNow('2025-10-09T02:00:00Z');
+  const us = await callerAs(app, 'integrator', 'us-gateway', US_AGENCY.id);
+  const usFiled = ok(t, await us.post('/v1/intake', intakeBody('US-0001', '2025-10-09')), 'filed in Washington');
+  // 552(a)(6)(A)(ii): received when the agency first received it, on its own day (10-08);
+  // (A)(i): 20 days excepting Saturdays, Sundays and legal public holidays: 10-09, 10 (2);
+  // 10-13 Columbus Day; 14…17 (6); 20…24 (11); 27…31 (16); 11-03, 04, 05, 06 (20)
+  t.match(usFiled, { agency: US_AGENCY.id, receivedOn: '2025-10-08', deadline: { dueDate: '2025-11-06' } });
+
+  // a referral from another instance: received on the referral day, never after the day it arrives here
+  const referral = (sourceCaseId: string, referredOn: string) => ({ fromAgency: 'demo', sourceCaseId, scope: 'whole', reason: '转办', referredOn });
+  const referredToday = ok(t, await us.post('/v1/intake', intakeBody('c-1', '2025-10-09', { sourceSystem: 'city-a/demo', referral: referral('c-1', '2025-10-09') })), 'referred from Beijing on its 10-09');
+  t.match(referredToday, { receivedOn: '2025-10-08', deadline: { dueDate: '2025-11-06' } }, 'the referral day had not begun in Washington: the day it arrived there');
+  app.setNow('2025-10-14T15:00:00Z');
+  const late = ok(t, await us.post('/v1/intake', intakeBody('c-2', '2025-10-09', { sourceSystem: 'city-a/demo', referral: referral('c-2', '2025-10-09') })), 'a referral delivered days later');
+  // 10-10 (1); 10-13 Columbus Day; 14…17 (5); 20…24 (10); 27…31 (15); 11-03…07 (20)
+  t.match(late, { receivedOn: '2025-10-09', deadline: { dueDate: '2025-11-07' } }, 'a late delivery does not move the referral day');
 });
 
 t.test('the routing table and the other integration settings are checked at start', async (t) => {

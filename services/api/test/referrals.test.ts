@@ -1,10 +1,11 @@
 import t from 'tap';
-import { CaseService, intakeBodySchema, intakeCaseId, REFERRAL_ACTOR, REFERRAL_CHECKPOINT, REFERRAL_INTAKE_KIND, referralPayloads, referralSubscriptionId, ReferralReactor, startWorker } from '@disclosure/api';
+import { CaseService, intakeBodySchema, intakeCaseId, REFERRAL_ACTOR, REFERRAL_CHECKPOINT, REFERRAL_INTAKE_KIND, referralPayloads, referralSubscriptionId, ReferralReactor, referralWiring, startWorker } from '@disclosure/api';
 import type { EventStore } from '@disclosure/event-store';
-import type { SubscriptionRecord } from '@disclosure/webhooks';
+import { OutboxFeeder, webhookTables, type SubscriptionRecord } from '@disclosure/webhooks';
 import { describeEvent } from '../src/audit/export/eventWords.js';
 import { registeredCase } from './support/cases.js';
-import { at, callerAs, ok } from './support/http.js';
+import { UK_COUNCIL, US_AGENCY } from './support/factories.js';
+import { assertProblem, at, callerAs, ok } from './support/http.js';
 import { testApp, type TestApp } from './support/testApp.js';
 
 // 会商/转办 on one instance: demo refers part of a case to `other`, which this instance also serves.
@@ -83,6 +84,28 @@ t.test('a referral to an agency served here creates the linked case there, with 
   t.equal(registered.registrationNumber, 'other-2025-1');
 });
 
+t.test('a referral to an agency under another law served here: received the referral day as it is in that agency’s zone, counted by its law', async (t) => {
+  const app = await testApp({ agencies: [UK_COUNCIL, US_AGENCY] });
+  t.teardown(() => app.close());
+  // demo refers at 10:00 Beijing on Thu 10-09: 03:00 the same day in London, 22:00 on Wed 10-08 in Washington
+  const { cw, sourceId, linkedId: ukId } = await referredCase(app, UK_COUNCIL.id);
+  ok(t, await cw.command(sourceId, 'referCase', { toAgency: US_AGENCY.id, scope: 'whole', reason: '该信息由联邦机关掌握' }), 'referred to the US agency too');
+  const usId = intakeCaseId(US_AGENCY.id, `${INSTANCE}/demo`, sourceId);
+
+  t.same(await reactor(app).catchUp(), { created: 2, linked: 2 }, 'both cases created, both links recorded');
+
+  const uk = ok(t, await (await callerAs(app, 'caseworker', 'cw-uk', UK_COUNCIL.id)).get(`/v1/cases/${ukId}`), 'the UK council reads its case');
+  // FOIA s.10(6)(a): received the day the authority receives it, Thu 10-09 in London; s.10(1): the
+  // twentieth working day following: 10-10 (1), 13…17 (6), 20…24 (11), 27…31 (16), 11-03…06 (20)
+  t.match(uk, { agency: UK_COUNCIL.id, channel: 'system', receivedOn: REFERRED_ON, deadline: { dueDate: '2025-11-06' }, links: [{ linkedCaseId: sourceId, relation: 'referred-from' }] });
+  const us = ok(t, await (await callerAs(app, 'caseworker', 'cw-us', US_AGENCY.id)).get(`/v1/cases/${usId}`), 'the US agency reads its case');
+  // 552(a)(6)(A)(ii): first received by the agency on Wed 10-08, its own day; (A)(i): 20 days excepting
+  // weekends and legal public holidays: 10-09, 10 (2); 10-13 Columbus Day; 14…17 (6); 20…24 (11); 27…31 (16); 11-03…06 (20)
+  t.match(us, { agency: US_AGENCY.id, channel: 'system', receivedOn: '2025-10-08', deadline: { dueDate: '2025-11-06' } });
+  t.match((await app.store.read(usId))[0]!.data, { profileId: 'US-FOIA', evidence: { arrivedOn: '2025-10-08', statedReceiptDate: REFERRED_ON, referral: { referredOn: REFERRED_ON } } });
+  t.match(ok(t, await cw.get(`/v1/cases/${sourceId}`), 'the referring case').links, [{ linkedCaseId: ukId, relation: 'referred-to' }, { linkedCaseId: usId, relation: 'referred-to' }]);
+});
+
 t.test('a restart, a second worker or a crash between the two appends never creates the case or a link twice', async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
@@ -154,4 +177,38 @@ t.test('the worker loop runs the reactor: the linked case appears without anyone
     if (status !== 200) await new Promise((r) => setTimeout(r, 50));
   }
   t.equal(status, 200, 'the linked case was created by the worker');
+});
+
+t.test('a remote agency taken out of REMOTE_AGENCIES: its referral subscription is retired at the next start, its deliveries kept; named again, it is active again', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  /** A start with these remote agencies configured. */
+  const start = (remote: string[]) =>
+    referralWiring({ store: app.store, db: app.db, agencies: app.agencies, remoteAgencies: Object.fromEntries(remote.map((id) => [id, { intakeUrl: `https://foi.${id}.example.gov.cn/v1/intake`, token: 'remote.integrator.token' }])), instanceId: INSTANCE });
+  const { webhookPayloads } = await start(['remote.housing', 'remote.tax']);
+  const feeder = new OutboxFeeder({ store: app.store, db: webhookTables(app.db), publicBaseUrl: 'https://foi.example.gov.cn', payloadFor: webhookPayloads });
+  const feed = async () => {
+    while (!(await feeder.step()).caughtUp);
+  };
+  const integrator = await callerAs(app, 'integrator');
+  const subscription = (id: string) => `/v1/webhooks/subscriptions/${id}`;
+  const housing = referralSubscriptionId('demo', 'remote.housing');
+  const tax = referralSubscriptionId('demo', 'remote.tax');
+  await referredCase(app, 'remote.tax');
+  await feed();
+  t.match(ok(t, await integrator.get(`${subscription(tax)}/deliveries`), 'deliveries').items, [{ eventType: 'CaseReferred', status: 'pending' }], 'a referral on its way to remote.tax');
+
+  await start(['remote.housing']); // remote.tax taken out of the configuration
+  const retired = ok(t, await integrator.get(subscription(tax)), 'the retired subscription');
+  t.match(retired, { kind: REFERRAL_INTAKE_KIND, status: 'disabled', disabledReason: /no longer in REMOTE_AGENCIES/ }, 'disabled, saying why');
+  t.equal(ok(t, await integrator.get(subscription(housing)), 'the one still configured').status, 'active');
+  t.equal(ok(t, await (await callerAs(app, 'integrator', 'integrator-other', 'other')).get(subscription(referralSubscriptionId('other', 'remote.tax'))), 'other agency').status, 'disabled', 'every served agency’s subscription to it');
+  t.match(ok(t, await integrator.get(`${subscription(tax)}/deliveries`), 'deliveries kept').items, [{ eventType: 'CaseReferred' }], 'its deliveries are kept for the auditors');
+  assertProblem(t, await integrator.post(`${subscription(tax)}/resume`), 'webhook-state-conflict', 'resuming a subscription the configuration retired');
+  await referredCase(app, 'remote.tax'); // a caseworker still refers a case there
+  await feed();
+  t.equal(ok(t, await integrator.get(`${subscription(tax)}/deliveries`), 'deliveries').items.length, 1, 'the outbox feeds a retired subscription nothing');
+
+  await start(['remote.housing', 'remote.tax']); // named again
+  t.match(ok(t, await integrator.get(subscription(tax)), 'named again'), { status: 'active', disabledReason: null });
 });

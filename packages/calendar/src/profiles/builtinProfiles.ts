@@ -1,19 +1,22 @@
-import type { Channel, JurisdictionProfile, ReceiptRule } from './jurisdictionProfile.js';
+import type { JurisdictionProfile, ReceiptRules } from './jurisdictionProfile.js';
 
 const wd = (amount: number) => ({ amount, unit: 'working-days' as const });
 const noEffect = (citation: string) => ({ effect: 'none' as const, citation });
-const arrivedEverywhere: Readonly<Record<Channel, ReceiptRule>> = {
+// Laws without a channel rule count from the day the agency receives the request, however it came
+// (2008年条例 第24条 收到申请之日; FOIA s.10(6)(a); 5 U.S.C. 552(a)(6)(A)(ii); IE s.13(1); AU s.15(5)(b)):
+// a request another system hands over too, so what the sending system states does not fix the date.
+const arrivedEverywhere: ReceiptRules = {
   'in-person': 'arrived',
   'registered-post': 'arrived',
   'ordinary-post': 'arrived',
   online: 'arrived',
   fax: 'arrived',
   email: 'arrived',
-  system: 'stated-by-sender',
+  system: 'arrived',
 };
 
 // 条例 第31条: the receipt date depends on how the request came in.
-const CN_RECEIPT: Readonly<Record<Channel, ReceiptRule>> = {
+const CN_RECEIPT: ReceiptRules = {
   'in-person': 'handed-in', // 第31条(一) 当面提交的，以提交之日为收到申请之日
   'registered-post': 'signed-for', // 第31条(二) 以邮寄方式提交的，以行政机关签收之日为收到申请之日
   'ordinary-post': 'confirmed-with-applicant', // 第31条(二) 平常信函…与申请人确认，确认之日为收到申请之日

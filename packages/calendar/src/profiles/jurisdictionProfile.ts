@@ -24,6 +24,12 @@ export type Channel = (typeof CHANNELS)[number];
  */
 export type ReceiptRule = 'handed-in' | 'signed-for' | 'confirmed-with-applicant' | 'confirmed-by-both' | 'stated-by-sender' | 'arrived';
 
+/** The rules a request from another government system (channel `system`) can follow: nobody hands it in, signs for it or confirms it. */
+export type SystemReceiptRule = Extract<ReceiptRule, 'stated-by-sender' | 'arrived'>;
+
+/** A profile's receipt rule for each channel. */
+export type ReceiptRules = Readonly<Record<Exclude<Channel, 'system'>, ReceiptRule> & { system: SystemReceiptRule }>;
+
 /** What a workflow step does to the reply clock under a profile. */
 export type ClockEffect = 'pause' | 'restart' | 'none';
 
@@ -73,7 +79,7 @@ export interface JurisdictionProfile {
   readonly thirdPartyConsultation: PauseRule;
   readonly agencyConsultation: PauseRule;
   readonly fee: PauseRule;
-  readonly receiptRules: Readonly<Record<Channel, ReceiptRule>>;
+  readonly receiptRules: ReceiptRules;
   readonly receiptCitation: string;
   /** A fee schedule the engine computes, and the receipt dates it applies to. */
   readonly feeSchedule?: { readonly id: 'CN-109'; readonly from: IsoDate; readonly citation: string };

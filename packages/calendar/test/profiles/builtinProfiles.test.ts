@@ -45,6 +45,10 @@ t.test('given the other laws, then their periods are as the statutes say', async
   t.match(AU_FOI, { calendarId: 'AU-FED', period: { amount: 30, unit: 'calendar-days' }, rollForwardToWorkingDay: true });
 });
 
+t.test('given a law without a channel rule (CN-2008, UK, US, IE, AU), then every channel, another system too, is received the day the request arrived', async (t) => {
+  for (const p of [CN_2008, UK_FOIA, US_FOIA, IE_FOI, AU_FOI]) t.same(new Set(Object.values(p.receiptRules)), new Set(['arrived']), p.id);
+});
+
 t.test('given every shipped profile', async (t) => {
   t.test('then ids are unique', async (t) => {
     t.equal(new Set(BUILTIN_PROFILES.map((p) => p.id)).size, BUILTIN_PROFILES.length);

@@ -3,8 +3,13 @@ import { CHANNELS } from '@disclosure/calendar';
 import { applicantSchema, idSchema, isoDateSchema, receiptEvidenceSchema, requestContentSchema, text } from '../events/caseEvents.js';
 import { replyOutcomeSchema } from '../outcomes/replyOutcomes.js';
 
-/** Roles of the people and systems that act on cases (DESIGN.md § HTTP conventions); `applicant` rates a reply through the public status page. */
-export const ROLES = ['caseworker', 'reviewer', 'supervisor', 'auditor', 'integrator', 'admin', 'applicant'] as const;
+/**
+ * Roles of the people and systems that act on cases (DESIGN.md § HTTP conventions); `applicant` rates a
+ * reply through the public status page. `applicant-data-recipient` is a grant held beside `integrator`:
+ * a system the agency allows to receive applicants' personal data (a webhook subscription's
+ * `applicant-data` scope); alone it does nothing.
+ */
+export const ROLES = ['caseworker', 'reviewer', 'supervisor', 'auditor', 'integrator', 'applicant-data-recipient', 'admin', 'applicant'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who issues a command. */

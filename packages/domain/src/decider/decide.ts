@@ -1,4 +1,4 @@
-import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, toEpochDay, type CalendarRegistry, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
+import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, toEpochDay, type CalendarRegistry, type Channel, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
 import type { ClockFacts } from '../clock/clockFacts.js';
 import { computeDeadline, deadlineStanding, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
 import { CASE_COMMAND_TYPES, type CaseCommand, type CaseCommandOf, type CaseCommandType } from '../commands/caseCommands.js';
@@ -126,7 +126,8 @@ function clockRules(facts: ClockFacts, ctx: DecideContext, calendarVersion?: str
   return { profile, calendar: facts.stoppedOn === undefined ? ctx.calendars.current(profile.calendarId) : ctx.calendars.inForceOn(profile.calendarId, facts.stoppedOn) };
 }
 
-type ReceiptDateField = 'handedInOn' | 'signedForOn' | 'confirmedWithApplicantOn' | 'confirmedByBothOn' | 'statedReceiptDate' | 'arrivedOn';
+/** The evidence field that gives the receipt date under each receipt rule. */
+export type ReceiptDateField = 'handedInOn' | 'signedForOn' | 'confirmedWithApplicantOn' | 'confirmedByBothOn' | 'statedReceiptDate' | 'arrivedOn';
 const RECEIPT_FIELDS: Readonly<Record<ReceiptRule, ReceiptDateField & keyof CaseCommandOf<'receiveRequest'>['data']['evidence']>> = {
   'handed-in': 'handedInOn',
   'signed-for': 'signedForOn',
@@ -135,6 +136,27 @@ const RECEIPT_FIELDS: Readonly<Record<ReceiptRule, ReceiptDateField & keyof Case
   'stated-by-sender': 'statedReceiptDate',
   arrived: 'arrivedOn',
 };
+
+/** The receipt rule a request recorded at an instant follows on its channel, the evidence field it needs, and the recording day in the profile's zone. */
+export interface ReceiptRuleInForce<C extends Channel = Channel> {
+  readonly rule: JurisdictionProfile['receiptRules'][C];
+  readonly field: ReceiptDateField;
+  readonly recordedOn: IsoDate;
+}
+
+/**
+ * The receipt rule for a request on `channel` recorded at `at` under `jurisdiction`: the rule of
+ * the profile in force on the recording day (the receipt date is not known until the rule gives
+ * it), or undefined when the engine has no profile for the jurisdiction.
+ * @example receiptRuleOf('GB', 'system', '2025-12-19T15:00:00Z') // { rule: 'arrived', field: 'arrivedOn', recordedOn: '2025-12-19' }
+ */
+export function receiptRuleOf<C extends Channel>(jurisdiction: string, channel: C, at: string): ReceiptRuleInForce<C> | undefined {
+  const anyProfile = BUILTIN_PROFILES.find((p) => p.jurisdiction === jurisdiction);
+  if (!anyProfile) return undefined;
+  const recordedOn = localDate(at, anyProfile.timeZone);
+  const rule = (profileForOrNull(jurisdiction, recordedOn) ?? anyProfile).receiptRules[channel]; // 条例 第31条, or the profile's own law
+  return { rule, field: RECEIPT_FIELDS[rule], recordedOn };
+}
 
 const CURRENCIES: Readonly<Record<string, string>> = { CN: 'CNY', GB: 'GBP', US: 'USD', IE: 'EUR', AU: 'AUD' };
 
@@ -168,12 +190,9 @@ export function decide(state: CaseState, command: CaseCommand, ctx: DecideContex
 
 function receiveRequest(command: CaseCommandOf<'receiveRequest'>, ctx: DecideContext): Decision {
   const { jurisdiction, channel, evidence, applicant, request } = command.data;
-  const zone = BUILTIN_PROFILES.find((p) => p.jurisdiction === jurisdiction)?.timeZone;
-  if (!zone) return new InvalidValue('jurisdiction', `no profile for ${jurisdiction}`);
-  const today = localDate(command.at, zone);
-  const ruleProfile = profileForOrNull(jurisdiction, today) ?? BUILTIN_PROFILES.find((p) => p.jurisdiction === jurisdiction)!;
-  const rule = ruleProfile.receiptRules[channel]; // 条例 第31条
-  const field = RECEIPT_FIELDS[rule];
+  const inForce = receiptRuleOf(jurisdiction, channel, command.at);
+  if (!inForce) return new InvalidValue('jurisdiction', `no profile for ${jurisdiction}`);
+  const { rule, field, recordedOn: today } = inForce;
   const receivedOn = evidence[field];
   if (receivedOn === undefined) return new ReceiptEvidenceMissing(channel, rule, field);
   if (receivedOn > today) return new DateInFuture(`evidence.${field}`, receivedOn, today);

@@ -1,4 +1,4 @@
-import type { IsoDate } from '@disclosure/calendar';
+import type { IsoDate, ReceiptRule } from '@disclosure/calendar';
 import type { CaseStatus } from '../workflow/caseWorkflow.js';
 
 /**
@@ -27,12 +27,22 @@ export class WrongAgency extends DomainError {
   }
 }
 
-/** The channel's receipt rule needs a fact the command does not give (条例 第31条). */
+/** The day each receipt rule names, in the words of a refusal. */
+const RECEIPT_DAY: Readonly<Record<ReceiptRule, string>> = {
+  'handed-in': 'it was handed in',
+  'signed-for': 'the agency signed for it',
+  'confirmed-with-applicant': 'receipt was confirmed with the applicant',
+  'confirmed-by-both': 'both sides confirmed it',
+  'stated-by-sender': 'the sending system states',
+  arrived: 'it arrived',
+};
+
+/** The channel's receipt rule needs a fact the command does not give (条例 第31条, or the profile's own law). */
 export class ReceiptEvidenceMissing extends DomainError {
   readonly code = 'receipt-evidence-missing';
   override readonly name = 'ReceiptEvidenceMissing';
-  constructor(readonly channel: string, readonly rule: string, readonly field: string) {
-    super(`a request by ${channel} is received on the day it was ${rule.replace(/-/g, ' ')}: evidence.${field} is required`);
+  constructor(readonly channel: string, readonly rule: ReceiptRule, readonly field: string) {
+    super(`a request by ${channel} is received on the day ${RECEIPT_DAY[rule]}: evidence.${field} is required`);
   }
 }
 

@@ -16,6 +16,14 @@ t.test('receiving a request', async (t) => {
     const system = given(receive('2025-09-29', { channel: 'system', evidence: { statedReceiptDate: '2025-09-25', sourceSystem: '省政务服务网' } }));
     t.equal(system.state.receivedOn, '2025-09-25', 'system intake: the date the sending system states');
   });
+  t.test('under a law without a channel rule, on every channel the day the request arrived (FOIA s.10(6), 552(a)(6)(A)(ii))', async (t) => {
+    for (const jurisdiction of ['GB', 'US', 'IE', 'AU']) {
+      const stated = when(initialCaseState(), receive('2025-09-29', { channel: 'system', evidence: { statedReceiptDate: '2025-09-25', sourceSystem: 'portal' } }, jurisdiction));
+      t.match(stated, { code: 'receipt-evidence-missing', channel: 'system', rule: 'arrived', field: 'arrivedOn' }, `${jurisdiction}: the sender's date alone does not say when the agency received it`);
+      const arrived = given(receive('2025-09-29', { channel: 'system', evidence: { statedReceiptDate: '2025-09-25', arrivedOn: '2025-09-26' } }, jurisdiction));
+      t.equal(arrived.state.receivedOn, '2025-09-26', `${jurisdiction}: received the day it arrived`);
+    }
+  });
   t.test('refuses a receipt date after today', async (t) => {
     t.match(when(initialCaseState(), receive('2025-09-26', { evidence: { signedForOn: '2025-09-27' } })), { code: 'date-in-future', date: '2025-09-27', today: '2025-09-26' });
   });

@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { isIsoDate } from '@disclosure/calendar';
-import { applicantSchema, referralOriginSchema, requestContentSchema, type Actor, type CaseCommand, type CaseCommandOf, type CaseEventData, type CaseState } from '@disclosure/domain';
+import { isIsoDate, type IsoDate, type SystemReceiptRule } from '@disclosure/calendar';
+import { applicantSchema, receiptRuleOf, referralOriginSchema, requestContentSchema, type Actor, type CaseCommand, type CaseCommandOf, type CaseEventData, type CaseState } from '@disclosure/domain';
 import { uuidV5 } from '@disclosure/event-store';
 import { PLATFORM_KINDS, type PlatformKind } from '../platforms/routingTable.js';
 
 /**
  * The body of `POST /v1/intake`: a request another government system files (channel `system`,
- * received on the date it states, 条例 第31条 as DOMAIN.md reads it for system intake). A
- * platform's token adds what its routing table routes by; a referral from an agency of another
- * instance adds the referral.
+ * received as the agency's profile says: under CN-2019 on the date it states, 条例 第31条 as
+ * DOMAIN.md reads it for system intake; under a law without a channel rule on the day it arrives,
+ * see {@link systemReceiptEvidence}). A platform's token adds what its routing table routes by; a
+ * referral from an agency of another instance adds the referral.
  */
 export const intakeBodySchema = z
   .object({
@@ -58,8 +59,10 @@ export interface IntakeFiling {
 export function intakeCommands(body: IntakeBody, filing: IntakeFiling): [CaseCommandOf<'receiveRequest'>, ...CaseCommand[]] {
   const { caseId, at, actor } = filing;
   const platform = body.referral ? 'referral' : (filing.platform ?? body.platform);
+  const inForce = receiptRuleOf(filing.jurisdiction, 'system', at);
   const evidence = {
-    statedReceiptDate: body.statedReceiptDate,
+    // a jurisdiction without a profile keeps the sender's date alone: receiveRequest refuses the jurisdiction
+    ...(inForce ? systemReceiptEvidence(inForce.rule, body, inForce.recordedOn) : { statedReceiptDate: body.statedReceiptDate }),
     sourceSystem: body.sourceSystem,
     sourceReference: body.sourceReference,
     ...(platform ? { platform } : {}),
@@ -70,6 +73,25 @@ export function intakeCommands(body: IntakeBody, filing: IntakeFiling): [CaseCom
   if (!body.referral) return [receive];
   const link = { type: 'linkCase', caseId, at, actor, data: { linkedCaseId: body.referral.sourceCaseId, linkedAgency: body.referral.fromAgency, relation: 'referred-from' } } as CaseCommandOf<'linkCase'>;
   return [receive, link];
+}
+
+/**
+ * The receipt evidence of a request this system receives from another (channel `system`), by the
+ * receiving profile's rule for that channel:
+ * - `stated-by-sender` (CN-2019): the date the sending system states, our rule for system intake,
+ *   which 条例 第31条 does not name; for a referral the referral day, which the referring system states;
+ * - `arrived` (2008年条例 第24条 收到申请之日; FOIA s.10(6)(a) "the day on which the public authority
+ *   receives the request"; 5 U.S.C. 552(a)(6)(A)(ii); IE FOI Act s.13(1); AU FOI Act s.15(5)(b)): the
+ *   day the request reached the agency, `receivedHereOn` (the day this system received it, in the
+ *   agency's zone); for a referral the referral day, as under CN-2019, unless that day has not begun
+ *   yet in the agency's zone (a referral from Beijing in the morning reaches Washington the evening
+ *   before), then `receivedHereOn`. The sender's stated date stays on record beside it.
+ * @example systemReceiptEvidence('arrived', { statedReceiptDate: '2025-12-18' }, '2025-12-19') // { statedReceiptDate: '2025-12-18', arrivedOn: '2025-12-19' }
+ */
+export function systemReceiptEvidence(rule: SystemReceiptRule, sent: Pick<IntakeBody, 'statedReceiptDate' | 'referral'>, receivedHereOn: IsoDate): { statedReceiptDate: IsoDate; arrivedOn?: IsoDate } {
+  if (rule === 'stated-by-sender') return { statedReceiptDate: sent.statedReceiptDate };
+  const referredOn = sent.referral?.referredOn;
+  return { statedReceiptDate: sent.statedReceiptDate, arrivedOn: referredOn !== undefined && referredOn < receivedHereOn ? referredOn : receivedHereOn };
 }
 
 /**
@@ -84,7 +106,8 @@ export function intakeCommands(body: IntakeBody, filing: IntakeFiling): [CaseCom
  * states". The referring system states the referral day (`referredOn`): the day the request
  * leaves the referring agency is the day it reaches the other, as both are on the government
  * system; a later delivery (a retried webhook) does not move it, which never shortens the
- * receiving agency's count against the applicant.
+ * receiving agency's count against the applicant. A receiving agency under another law counts
+ * from the referral day too, as {@link systemReceiptEvidence} says.
  * @example referralIntakeBody(sourceState, referred.data, 'city-a')
  */
 export function referralIntakeBody(source: CaseState, referral: CaseEventData<'CaseReferred'>, instanceId: string): IntakeBody {

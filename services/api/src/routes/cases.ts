@@ -249,9 +249,14 @@ function actorOf(req: { principal?: { sub: string; agency: string; name?: string
   return { id: p.sub, agency: p.agency, role: req.role!, ...(p.name ? { name: p.name } : {}) };
 }
 
-/** Whether a case was received from this very request body (the receipt as recorded against what was sent). */
-export function sameRequest(loaded: LoadedCase, body: object): boolean {
-  const pick = (v: Record<string, unknown>) => JSON.parse(JSON.stringify({ channel: v.channel, evidence: v.evidence, applicant: v.applicant, request: v.request })) as unknown;
+/**
+ * Whether a case was received from this very request body (the receipt as recorded against what was
+ * sent), leaving out the evidence fields `derived` that the server sets itself and a resend may not repeat.
+ * @example sameRequest(loaded, receive.data, ['arrivedOn']) // an intake resent on a later day is the same filing
+ */
+export function sameRequest(loaded: LoadedCase, body: object, derived: readonly string[] = []): boolean {
+  const sent = (evidence: unknown) => Object.fromEntries(Object.entries(evidence as object).filter(([k]) => !derived.includes(k)));
+  const pick = (v: Record<string, unknown>) => JSON.parse(JSON.stringify({ channel: v.channel, evidence: sent(v.evidence), applicant: v.applicant, request: v.request })) as unknown;
   return canonicalJson(pick(loaded.events[0]!.data as Record<string, unknown>)) === canonicalJson(pick(body as Record<string, unknown>));
 }
 

@@ -76,8 +76,9 @@ export const publicRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app,
       if (!(e instanceof HttpProblem && e.code === 'not-found')) throw e;
       throw new HttpProblem('source-reference-reused', `${req.body.sourceSystem} ${req.body.sourceReference} was filed before and routed to another agency; send a new reference`);
     }
-    // a resend is the same request; the same reference with other content is the sender's error, not a retry
-    if (!created && !sameRequest(loaded, receive.data)) throw new HttpProblem('source-reference-reused', `${req.body.sourceSystem} ${req.body.sourceReference} was filed on ${loaded.state.receivedOn} with a different request; send a new reference`);
+    // a resend is the same request; the same reference with other content is the sender's error, not a retry.
+    // The day it arrived is ours, not the sender's: a resend on a later day arrives later.
+    if (!created && !sameRequest(loaded, receive.data, ['arrivedOn'])) throw new HttpProblem('source-reference-reused', `${req.body.sourceSystem} ${req.body.sourceReference} was filed on ${loaded.state.receivedOn} with a different request; send a new reference`);
     const today = localDate(at, deps.agencies.timeZone(agency.id));
     return reply.code(created ? 201 : 200).header('Location', `/v1/cases/${caseId}`).header('ETag', etagOf(loaded.revision)).send(caseResponse(loaded, deps, today));
   });

@@ -21,6 +21,10 @@ export function partlyDisclosed() {
   };
 }
 
+/** Agencies under laws other than 条例, for an instance that serves them beside demo and other (`testApp({ agencies })`). */
+export const UK_COUNCIL = { id: 'uk.council', name: 'Example Borough Council', jurisdiction: 'GB' } as const;
+export const US_AGENCY = { id: 'us.agency', name: 'Example Federal Agency', jurisdiction: 'US' } as const;
+
 /** An intake from another government system (a provincial portal). */
 export function intakeBody(sourceReference: string, statedReceiptDate: string, overrides: Record<string, unknown> = {}) {
   return {
