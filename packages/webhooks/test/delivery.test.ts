@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { Webhook } from 'standardwebhooks';
 import { uuidV5 } from '@disclosure/event-store';
-import { newSigningSecret, OutboxFeeder, TargetGuard, TargetRefused, WebhookStateConflict, WebhookSubscriptions, WEBHOOK_TEST_TYPE } from '@disclosure/webhooks';
+import { newSigningSecret, OutboxFeeder, subscriptionOf, TargetGuard, TargetRefused, WebhookStateConflict, WebhookSubscriptions, WEBHOOK_TEST_TYPE } from '@disclosure/webhooks';
 import { harness, PUBLIC_BASE_URL } from './support/harness.js';
 import { until } from './support/receiver.js';
 import { APPLICANT, appendCase, appendToCase, feedAll, openWebhookStores } from './support/stores.js';
@@ -258,6 +258,36 @@ t.test('two feeders on one database never feed a batch twice: the second finds t
   t.match(await b.step(), { events: 0, caughtUp: true }, 'and then it finds nothing left');
   const rows = await stores.db.selectFrom('webhook_deliveries').select('id').execute();
   t.equal(rows.length, 10, 'one delivery per event');
+});
+
+t.test('a subscription made while the outbox feeds a batch gets every event after the position it starts from: the batch under way never passes it by', async (t) => {
+  const stores = await openWebhookStores('postgres');
+  t.teardown(() => stores.close());
+  const subs = new WebhookSubscriptions({ db: stores.db, store: stores.store, guard: new TargetGuard({ allow: ['127.0.0.1'] }) });
+  const before = await appendCase(stores.store, { more: 2 }); // recorded a moment before the subscription is made
+  await until(async () => (await stores.store.readAll({ limit: 100 })).length === before.eventIds.length, 20_000, 'the events readable');
+  let made: ReturnType<WebhookSubscriptions['create']> | undefined;
+  const feeder = new OutboxFeeder({
+    store: stores.store,
+    db: stores.db,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    // the dangerous moment: the batch is claimed and about to commit when an integrator subscribes
+    beforeCommit: async () => {
+      made ??= subs.create({ agency: 'demo', createdBy: 'i-1', url: 'http://127.0.0.1:9/new', eventTypes: ['*'] });
+      await Promise.race([made, new Promise((r) => setTimeout(r, 1_500))]); // it may wait for this batch to commit
+    },
+  });
+  await feedAll(feeder, stores);
+  const { subscription } = await made!;
+  const after = await appendCase(stores.store, { registrationNumber: null });
+  await feedAll(feeder, stores);
+
+  const record = subscriptionOf(await stores.db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', subscription.id).executeTakeFirstOrThrow());
+  const fed = (await stores.db.selectFrom('webhook_deliveries').select('event_id').where('subscription_id', '=', record.id).orderBy('position').execute()).map((d) => d.event_id);
+  // the rule (docs/integration.md § Subscribe): the events after its fromPosition, less any recorded over 5 s before it was made
+  const owed = (await stores.store.readAll({ limit: 100 })).filter((e) => e.position > record.fromPosition && Date.parse(e.metadata.recordedAt) >= Date.parse(record.createdAt) - 5_000).map((e) => e.id);
+  t.same(fed, owed, `fed every event after the position it starts from (${record.fromPosition})`);
+  t.same(fed.slice(-after.eventIds.length), after.eventIds, 'among them every event recorded after it was made');
 });
 
 t.test('a new subscription gets the events recorded after it was made, even when the outbox is behind', async (t) => {

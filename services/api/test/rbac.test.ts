@@ -11,10 +11,11 @@ import { commandBody, intakeBody } from './support/factories.js';
  *   caseworkers do casework; reviewers approve or return a draft; supervisors (the head of the OGI office)
  *   approve extensions, override a due date (第35条) and instruct (督办), and may do what caseworkers and
  *   reviewers do; auditors only read, and only they replay, verify and export a case's history; integrators only file requests (intake),
- *   read a case and manage their agency's webhook subscriptions; admins see
+ *   read a case and manage their agency's webhook subscriptions; only an integrator also granted
+ *   applicant-data-recipient subscribes to applicants' personal data (that grant alone does nothing); admins see
  *   the agency's figures. Applicants have no token: they use the public routes.
  */
-const ROLES = ['caseworker', 'reviewer', 'supervisor', 'auditor', 'integrator', 'admin'] as const satisfies readonly Role[];
+const ROLES = ['caseworker', 'reviewer', 'supervisor', 'auditor', 'integrator', 'applicant-data-recipient', 'admin'] as const satisfies readonly Role[];
 const STAFF = ['caseworker', 'supervisor'] as const;
 const REVIEW = ['reviewer', 'supervisor'] as const;
 const HEAD = ['supervisor'] as const;
@@ -56,6 +57,8 @@ interface Route {
   readonly allowed: readonly Role[];
   /** Whether the route names one case (so another agency's case is "not found"). */
   readonly onCase: boolean;
+  /** A role every caller of it holds beside the one tried: the role a grant extends. */
+  readonly beside?: Role;
   call(as: Caller, caseId: string, today: string): Promise<Response>;
 }
 
@@ -79,6 +82,15 @@ const ROUTES: Route[] = [
   // integrators (other government systems) subscribe to their own agency's case events
   { name: 'GET /v1/webhooks/subscriptions', access: 'webhooks.read', allowed: ['integrator'], onCase: false, call: (c) => c.get('/v1/webhooks/subscriptions') },
   { name: 'POST /v1/webhooks/subscriptions', access: 'webhooks.manage', allowed: ['integrator'], onCase: false, call: (c) => c.post('/v1/webhooks/subscriptions', { url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] }) },
+  // the applicant's personal data in each envelope: a grant beside integrator, never self-granted
+  {
+    name: 'POST /v1/webhooks/subscriptions (scope applicant-data)',
+    access: 'webhooks.applicant-data',
+    allowed: ['applicant-data-recipient'],
+    onCase: false,
+    beside: 'integrator',
+    call: (c) => c.post('/v1/webhooks/subscriptions', { url: 'http://127.0.0.1:9/personal', eventTypes: ['*'], scopes: ['applicant-data'] }),
+  },
   ...COMMAND_TYPES.map(
     (type): Route => ({
       name: `POST /v1/cases/:id/${COMMAND_ROUTES[type]}`,
@@ -100,7 +112,7 @@ t.test('the matrix written here is the one access.ts enforces', async (t) => {
     if (route) t.same([...roles].sort(), [...route.allowed].sort(), `${access} (${route.name})`);
   }
   t.same(ROUTE_ROLES.public, [], 'public routes need no role');
-  for (const role of ['auditor', 'integrator', 'admin'] as const) t.notOk(Object.values(COMMAND_ROLES).some((roles) => roles.includes(role)), `${role}s change no case`);
+  for (const role of ['auditor', 'integrator', 'applicant-data-recipient', 'admin'] as const) t.notOk(Object.values(COMMAND_ROLES).some((roles) => roles.includes(role)), `${role}s change no case`);
 });
 
 t.test('role × route × own/other agency', async (t) => {
@@ -125,7 +137,8 @@ t.test('role × route × own/other agency', async (t) => {
     // each command route gets its own case, so one role's success does not decide another's answer
     const ownCase = route.onCase ? await registeredCase(demoStaff) : '00000000-0000-4000-8000-000000000000';
     for (const role of ROLES) {
-      const res = await route.call(callers[role], ownCase, today);
+      const caller = route.beside ? await callerAs(app, [...new Set([role, route.beside])]) : callers[role];
+      const res = await route.call(caller, ownCase, today);
       if (route.allowed.includes(role)) {
         t.ok(res.statusCode !== 401 && res.statusCode !== 403, `${role} may ${route.name} (${res.statusCode})`, { body: res.body });
         if (route.onCase) {

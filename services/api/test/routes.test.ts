@@ -2,9 +2,9 @@ import t, { type Test } from 'tap';
 import { COMMAND_ROUTES, PROBLEM_BASE } from '@disclosure/api';
 import { testApp, receiveBody } from './support/testApp.js';
 import { allEvents, assertProblem, at, Caller, callerAs, COMMAND_TYPES, ok, type CommandType } from './support/http.js';
-import { commandBody, intakeBody } from './support/factories.js';
+import { commandBody, intakeBody, UK_COUNCIL } from './support/factories.js';
 
-const app = await testApp();
+const app = await testApp({ agencies: [UK_COUNCIL] });
 t.teardown(() => app.close());
 
 const cw = await callerAs(app, 'caseworker');
@@ -36,6 +36,19 @@ t.test('POST /v1/cases receives a request: 201, Location, ETag "0"', async (t) =
   const read = await cw.get(res.headers.location as string);
   t.equal(read.statusCode, 200, 'the Location can be read back');
   t.equal(read.headers.etag, '"0"');
+});
+
+t.test('POST /v1/cases for an agency under another law: received the day the request arrived; without that day, a 422 naming the field', async (t) => {
+  app.setNow('2025-12-19T15:00:00Z');
+  const uk = await callerAs(app, 'caseworker', 'cw-uk', UK_COUNCIL.id);
+  // FOIA s.10(6)(a) has no channel rule like 条例 第31条: the day the authority received the request
+  const missing = assertProblem(t, await uk.post('/v1/cases', receiveBody('2025-12-19', { channel: 'in-person', evidence: { handedInOn: '2025-12-19' } })), 'receipt-evidence-missing', 'the 第31条 fact instead');
+  t.match(missing, { channel: 'in-person', rule: 'arrived', field: 'arrivedOn', detail: 'a request by in-person is received on the day it arrived: evidence.arrivedOn is required' });
+  const res = await uk.post('/v1/cases', receiveBody('2025-12-19', { channel: 'email', evidence: { arrivedOn: '2025-12-18' } }));
+  t.equal(res.statusCode, 201, res.body);
+  // s.10(1): the twentieth working day following Thu 12-18: 12-19 (1), 22, 23, 24 (4); 25 Christmas, 26 Boxing
+  // Day; 29, 30, 31 (7); 01-01 New Year, 01-02 Scottish bank holiday; 01-05…09 (12), 12…16 (17), 19, 20, 21 (20)
+  t.match(res.json(), { agency: UK_COUNCIL.id, channel: 'email', receivedOn: '2025-12-18', deadline: { dueDate: '2026-01-21' } });
 });
 
 t.test('GET /v1/cases/:id answers the case, ETag = its revision', async (t) => {

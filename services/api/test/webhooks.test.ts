@@ -1,14 +1,14 @@
 import t, { type Test } from 'tap';
-import { TargetGuard } from '@disclosure/webhooks';
-import { deploymentConfig, startWorker, webhookTargetGuard, webhookWorkerSettings, type Worker } from '@disclosure/api';
-import { Receiver, until } from '../../../packages/webhooks/test/support/receiver.js';
+import { newSigningSecret, TargetGuard, webhookTables } from '@disclosure/webhooks';
+import { deploymentConfig, referralSubscriptionId, referralWiring, startWorker, webhookTargetGuard, webhookWorkerSettings, type Worker, type WorkerOptions } from '@disclosure/api';
+import { Receiver, until, type Answer } from '../../../packages/webhooks/test/support/receiver.js';
 import { testApp, receiveBody } from './support/testApp.js';
 import { assertProblem, at, callerAs, ok, type Caller } from './support/http.js';
 
 const BASE = '/v1/webhooks/subscriptions';
 const PUBLIC_BASE_URL = 'https://foi.example.gov.cn';
 
-/** The app, an integrator and a caseworker of `demo`, a receiver on 127.0.0.1, and a worker delivering webhooks quickly. */
+/** The app, an integrator (and one granted applicant data) and a caseworker of `demo`, a receiver on 127.0.0.1, and a worker delivering webhooks quickly. */
 async function setUp(t: Test, retrySchedule: number[] = [0, 0.02, 0.02]) {
   const app = await testApp();
   const receiver = await Receiver.start();
@@ -20,14 +20,16 @@ async function setUp(t: Test, retrySchedule: number[] = [0, 0.02, 0.02]) {
   });
   app.setNow(at('2025-10-09'));
   const integrator = await callerAs(app, 'integrator');
+  const recipient = await callerAs(app, ['integrator', 'applicant-data-recipient']);
   const caseworker = await callerAs(app, 'caseworker');
   return {
     app,
     receiver,
     integrator,
+    recipient,
     caseworker,
-    /** Starts the worker with its webhook dispatcher (the guard allowing 127.0.0.1, as the app's does). */
-    startWorker() {
+    /** Starts the worker with its webhook dispatcher (the guard allowing 127.0.0.1, as the app's does), and whatever else `more` gives it. */
+    startWorker(more: Partial<WorkerOptions> = {}) {
       const w = startWorker({
         store: app.store,
         db: app.db,
@@ -36,13 +38,14 @@ async function setUp(t: Test, retrySchedule: number[] = [0, 0.02, 0.02]) {
         clock: false,
         idleMs: 20,
         webhooks: { guard: new TargetGuard({ allow: ['127.0.0.1'] }), publicBaseUrl: PUBLIC_BASE_URL, retrySchedule, jitter: 0, pollMs: 20, leaseTtlMs: 2_000 },
+        ...more,
       });
       workers.push(w);
       return w;
     },
-    /** Subscribes the receiver's `path`, telling the receiver the secret. */
-    async subscribe(path: string, body: Record<string, unknown> = {}) {
-      const res = await integrator.post(BASE, { url: receiver.url(path), eventTypes: ['*'], ...body });
+    /** Subscribes the receiver's `path` (as the integrator, or `by`), telling the receiver the secret. */
+    async subscribe(path: string, body: Record<string, unknown> = {}, by: Caller = integrator) {
+      const res = await by.post(BASE, { url: receiver.url(path), eventTypes: ['*'], ...body });
       const made = ok(t, res, `subscribe ${path}`);
       receiver.secrets.set(path, [made.secret]);
       return made as { id: string; secret: string; status: string };
@@ -183,7 +186,7 @@ t.test('refused targets, bad input, another agency’s subscription and idempote
   ] as const)
     assertProblem(t, await s.integrator.post(BASE, body), 'validation-failed', what);
 
-  const sub = await s.subscribe('/mine', { scopes: ['applicant-data'] });
+  const sub = await s.subscribe('/mine', { scopes: ['applicant-data'] }, s.recipient);
   t.same(sub.status, 'active');
   assertProblem(t, await s.integrator.get(`${BASE}/not-a-uuid`), 'validation-failed', 'a subscription id that is no uuid');
   assertProblem(t, await s.integrator.get(`${BASE}/3b241101-e2bb-4255-8caf-4136c566a962`), 'not-found', 'an unknown subscription');
@@ -222,6 +225,60 @@ t.test('refused targets, bad input, another agency’s subscription and idempote
   const webhookPaths = Object.keys(openapi.paths).filter((p) => p.startsWith(BASE));
   t.equal(webhookPaths.length, 12, 'the webhook routes are in the OpenAPI document');
   t.ok(webhookPaths.every((p) => Object.values(openapi.paths[p]!).every((op) => op.tags?.includes('webhooks'))), 'tagged webhooks');
+});
+
+t.test('the applicant-data scope needs the applicant-data-recipient grant beside integrator: an integrator cannot grant it to itself', async (t) => {
+  const s = await setUp(t);
+  const personal = { url: s.receiver.url('/personal'), eventTypes: ['*'], scopes: ['applicant-data'] };
+  const refused = assertProblem(t, await s.integrator.post(BASE, personal), 'forbidden', 'an integrator without the grant');
+  t.match(refused, { scope: 'applicant-data', detail: /applicant-data-recipient/ });
+  assertProblem(t, await s.integrator.post(BASE, personal, { 'idempotency-key': 'self-granted' }), 'forbidden', 'with an Idempotency-Key too');
+  assertProblem(t, await (await callerAs(s.app, 'applicant-data-recipient')).post(BASE, personal), 'forbidden', 'the grant alone manages no subscription');
+  t.same(ok(t, await s.integrator.get(BASE), 'list').items, [], 'nothing was made');
+  t.equal((await webhookTables(s.app.db).selectFrom('webhook_secrets').select('id').execute()).length, 0, 'nor any secret stored');
+
+  t.match(ok(t, await s.recipient.post(BASE, personal), 'an integrator granted applicant-data-recipient'), { scopes: ['applicant-data'], status: 'active' });
+  t.match(ok(t, await s.integrator.post(BASE, { ...personal, scopes: [] }), 'without the scope'), { scopes: [] }, 'no grant is needed without the scope');
+});
+
+t.test('a receiver that echoes the applicant: the deliveries integrators see keep its status, Location and problem type, never the applicant', async (t) => {
+  const s = await setUp(t);
+  const applicant = receiveBody('2025-10-09').applicant;
+  const remoteCase = '6d6f7e55-2f11-5a5e-9d53-1c0ffee00001';
+  // the other instance's intake answers with the case it made, the applicant in it; here a receiver echoing what it was sent
+  const wiring = await referralWiring({
+    store: s.app.store,
+    db: s.app.db,
+    agencies: s.app.agencies,
+    remoteAgencies: { 'city.housing': { intakeUrl: s.receiver.url('/v1/intake'), token: 'remote.integrator.token', webhookSecret: newSigningSecret() } },
+    instanceId: 'city-a',
+  });
+  const personal = await s.subscribe('/personal', { scopes: ['applicant-data'] }, s.recipient);
+  s.receiver.answer = (r): Answer =>
+    r.path === '/v1/intake'
+      ? { status: 201, headers: { 'content-type': 'application/json', location: `/v1/cases/${remoteCase}` }, body: JSON.stringify({ caseId: remoteCase, ...JSON.parse(r.body) }) }
+      : { status: 422, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify({ type: 'https://receiver.example/problems/applicant-unknown', status: 422, detail: `no applicant ${applicant.name} (${applicant.idNumber})`, sent: JSON.parse(r.body) }) };
+  const { caseId } = await s.registeredCase();
+  ok(t, await s.caseworker.command(caseId, 'referCase', { toAgency: 'city.housing', scope: 'whole', reason: '由市住建局负责公开' }), 'referred to an agency of another instance');
+  s.startWorker({ referrals: wiring.referrals, webhookPayloads: wiring.webhookPayloads });
+
+  const referral = referralSubscriptionId('demo', 'city.housing');
+  const deliveries = async (id: string) => ok(t, await s.integrator.get(`${BASE}/${id}/deliveries`), 'deliveries').items as Record<string, unknown>[];
+  await until(async () => (await deliveries(referral)).some((d) => d.status === 'delivered'), 20_000, 'the referral delivered');
+  await until(async () => (await deliveries(personal.id)).some((d) => d.status === 'dead'), 20_000, 'a refused delivery dead-lettered');
+  t.ok(s.receiver.received.filter((r) => r.path === '/v1/intake' || r.path === '/personal').every((r) => r.body.includes(applicant.idNumber)), 'each delivery did carry the applicant, and the receiver echoed it');
+
+  t.match((await deliveries(referral))[0], { eventType: 'CaseReferred', status: 'delivered', lastStatusCode: 201, lastResponse: null, lastLocation: `/v1/cases/${remoteCase}` }, 'the remote case, by its Location');
+  t.match((await deliveries(personal.id)).find((d) => d.status === 'dead'), { lastStatusCode: 422, lastResponse: null, lastError: 'the receiver answered 422 (https://receiver.example/problems/applicant-unknown)' }, 'why it was refused, by its problem type');
+  const seen: string[] = [];
+  for (const id of [referral, personal.id]) {
+    const items = await deliveries(id);
+    seen.push(JSON.stringify(items));
+    for (const d of items) seen.push((await s.integrator.get(`${BASE}/${id}/deliveries/${d.id as string}`)).body);
+    seen.push((await s.integrator.get(`${BASE}/${id}/dead-letters`)).body);
+  }
+  for (const [field, value] of Object.entries(applicant).filter(([field]) => field !== 'kind'))
+    t.notOk(seen.some((body) => body.includes(value)), `no applicant ${field} in the deliveries, their attempts or the dead letters`);
 });
 
 t.test('the webhook settings come from the environment, each checked at start', async (t) => {

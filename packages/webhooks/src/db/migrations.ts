@@ -92,6 +92,28 @@ export const WEBHOOK_MIGRATIONS: Record<string, Migration> = {
       for (const t of ['webhook_leases', 'webhook_case_refs', 'webhook_checkpoint', 'webhook_attempts', 'webhook_deliveries', 'webhook_secrets', 'webhook_subscriptions']) await db.schema.dropTable(t).ifExists().execute();
     },
   },
+  '0002_answers_without_applicant_data': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('webhook_deliveries').addColumn('last_location', 'text').execute();
+      // the answers kept so far of deliveries that carried applicant data: a receiver (a remote intake) may have echoed it
+      await sql`UPDATE webhook_deliveries d SET last_response = NULL
+        FROM webhook_subscriptions s
+        WHERE s.id = d.subscription_id AND d.last_response IS NOT NULL AND (s.kind <> 'events' OR 'applicant-data' = ANY(s.scopes))`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('webhook_deliveries').dropColumn('last_location').execute();
+    },
+  },
+  '0003_retired_subscriptions_and_checkpoint_row': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('webhook_subscriptions').addColumn('retired_at', 'timestamptz').execute();
+      // the row a new subscription locks to read where the outbox stands (webhookSubscriptions.ts, fedUpTo): it must exist before the first batch
+      await sql`INSERT INTO webhook_checkpoint (name, position, updated_at) VALUES ('outbox', -1, now()) ON CONFLICT (name) DO NOTHING`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('webhook_subscriptions').dropColumn('retired_at').execute();
+    },
+  },
 };
 
 /** The migration table of the webhook package: its own history beside the read models'. */

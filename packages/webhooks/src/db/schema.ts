@@ -26,6 +26,8 @@ export interface WebhookSubscriptionsTable {
   created_at: Stamp;
   created_by: string;
   updated_at: Stamp;
+  /** When the configuration stopped naming it (a configured subscription only; it is disabled meanwhile and fed nothing); null while named. */
+  retired_at: ColumnType<Date | null, string | null | undefined, string | null>;
 }
 
 /** A subscription's signing secrets: every one not past `valid_until` signs. */
@@ -55,8 +57,10 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: Stamp | null;
   last_attempt_at: Stamp | null;
   last_status_code: number | null;
-  /** The first 1 KB of the receiver's last answer. */
+  /** The first 1 KB of the receiver's last answer; never kept for a subscription whose deliveries carry applicant data (see `carriesApplicantData`). */
   last_response: string | null;
+  /** The `Location` header of the receiver's last answer: where it put what it was sent. */
+  last_location: ColumnType<string | null, string | null | undefined, string | null>;
   last_error: string | null;
   delivered_at: Stamp | null;
   created_at: Stamp;

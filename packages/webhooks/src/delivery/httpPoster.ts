@@ -16,6 +16,10 @@ export interface PostOutcome {
   readonly retryAfter: string | undefined;
   /** The first 1 KB of the answer's body. */
   readonly response: string | null;
+  /** The answer's `Location` header: where the receiver put what it was sent (a referral's intake: the case made there). */
+  readonly location: string | null;
+  /** The `type` of an `application/problem+json` answer (RFC 9457): why the receiver refused, without the rest of what it said. */
+  readonly problemType: string | null;
   readonly error: string | null;
   readonly durationMs: number;
 }
@@ -55,7 +59,7 @@ export class HttpPoster {
       target = new URL(url);
       await this.#checkLiteral(url, target);
     } catch (e) {
-      return done({ statusCode: null, retryAfter: undefined, response: null, error: e instanceof TargetRefused ? e.message : `bad URL: ${(e as Error).message}` });
+      return done(unanswered(e instanceof TargetRefused ? e.message : `bad URL: ${(e as Error).message}`));
     }
     return new Promise<PostOutcome>((resolve) => {
       const payload = Buffer.from(body);
@@ -72,7 +76,7 @@ export class HttpPoster {
         clearTimeout(timer);
         resolve(done(o));
       };
-      const fail = (message: string) => finish({ statusCode: null, retryAfter: undefined, response: null, error: message });
+      const fail = (message: string) => finish(unanswered(message));
       const timer = setTimeout(() => {
         fail(`no answer within ${this.#timeoutMs} ms`);
         req.destroy();
@@ -98,13 +102,17 @@ export class HttpPoster {
           read += chunk.length;
           if (read > RESPONSE_READ_LIMIT) res.destroy(); // enough: the excerpt is kept, the socket dropped
         });
-        const answered = () =>
+        const answered = () => {
+          const body = Buffer.concat(chunks);
           finish({
             statusCode: res.statusCode ?? null,
             retryAfter: typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined,
-            response: excerpt(Buffer.concat(chunks)),
+            response: excerpt(body),
+            location: typeof res.headers.location === 'string' ? res.headers.location.slice(0, RESPONSE_EXCERPT_BYTES) : null,
+            problemType: /^application\/problem\+json\b/i.test(res.headers['content-type'] ?? '') ? problemTypeOf(body) : null,
             error: null,
           });
+        };
         res.on('end', answered);
         res.on('close', answered);
         res.on('error', answered);
@@ -124,6 +132,24 @@ export class HttpPoster {
     if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TargetRefused(url, `${target.protocol} is not http or https`);
     const host = target.hostname.replace(/^\[|\]$/g, '');
     if (/^[\d.]+$/.test(host) || host.includes(':')) this.#guard.checkAddress(url, target.hostname, host);
+  }
+}
+
+/**
+ * The outcome of a POST that got no answer (a refused target, a timeout, a failed connection).
+ * @example unanswered('no answer within 10000 ms')
+ */
+export function unanswered(error: string): Omit<PostOutcome, 'durationMs'> {
+  return { statusCode: null, retryAfter: undefined, response: null, location: null, problemType: null, error };
+}
+
+/** A problem document's `type`, when the part of the answer read is one whole and its type a plain token (a URI has no spaces). */
+function problemTypeOf(body: Buffer): string | null {
+  try {
+    const type = (JSON.parse(body.toString('utf8')) as { type?: unknown }).type;
+    return typeof type === 'string' && /^\S{1,300}$/.test(type) ? type : null;
+  } catch {
+    return null; // cut short, or not JSON after all
   }
 }
 

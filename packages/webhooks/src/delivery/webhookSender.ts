@@ -2,8 +2,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { WebhookDatabase, WebhookDeliveriesTable } from '../db/schema.js';
 import type { TargetGuard } from '../guard/targetGuard.js';
 import { DeliverySigner } from '../subscriptions/secrets.js';
-import { subscriptionOf, type SubscriptionRecord } from '../subscriptions/subscription.js';
-import { HttpPoster, type PostOutcome } from './httpPoster.js';
+import { carriesApplicantData, subscriptionOf, type SubscriptionRecord } from '../subscriptions/subscription.js';
+import { HttpPoster, unanswered, type PostOutcome } from './httpPoster.js';
 import { DEFAULT_JITTER, DEFAULT_RETRY_SCHEDULE, nextAttemptAt, retryAfterMs, type RetryPolicy } from './retrySchedule.js';
 
 const USER_AGENT = 'disclosure-engine-webhooks/0.1';
@@ -192,7 +192,7 @@ export class WebhookSender {
         if (this.#stopping || !this.#leased) return;
         if (delivery.next_attempt_at !== null && new Date(delivery.next_attempt_at).getTime() > this.#now().getTime()) return; // not due: a later round sends it
         const at = this.#now();
-        const outcome = await this.#send(subscription, secrets, delivery, at);
+        const outcome = answerKept(subscription, await this.#send(subscription, secrets, delivery, at));
         if (outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300) {
           this.#acks.add(delivery.id, at, outcome);
           continue;
@@ -204,7 +204,7 @@ export class WebhookSender {
   }
 
   async #send(s: SubscriptionRecord, secrets: readonly string[], d: Delivery, at: Date): Promise<PostOutcome> {
-    if (secrets.length === 0) return { statusCode: null, retryAfter: undefined, response: null, error: 'the subscription has no signing secret in force', durationMs: 0 };
+    if (secrets.length === 0) return { ...unanswered('the subscription has no signing secret in force'), durationMs: 0 };
     const headers = { ...s.headers, 'content-type': 'application/json', 'user-agent': USER_AGENT, ...this.#signer.headers(secrets, d.id, at, d.body) };
     const endpoint = this.#endpoint(s.url);
     await endpoint.acquire();
@@ -250,12 +250,30 @@ export class WebhookSender {
     await this.#db.transaction().execute(async (trx) => {
       await trx
         .updateTable('webhook_deliveries')
-        .set({ ...change, last_attempt_at: at.toISOString(), last_status_code: outcome.statusCode, last_response: outcome.response, last_error: outcome.error ?? `the receiver answered ${outcome.statusCode}` })
+        .set({
+          ...change,
+          last_attempt_at: at.toISOString(),
+          last_status_code: outcome.statusCode,
+          last_response: outcome.response,
+          last_location: outcome.location,
+          last_error: outcome.error ?? `the receiver answered ${outcome.statusCode}${outcome.problemType === null ? '' : ` (${outcome.problemType})`}`,
+        })
         .where('id', '=', id)
         .execute();
       await recordAttempts(trx, [{ id, at, outcome }]);
     });
   }
+}
+
+/**
+ * What a delivery keeps of an answer: all of it (the first 1 KB), or, when the subscription's
+ * deliveries carry applicant data, not its body: a receiver may echo the applicant (a remote
+ * instance's intake answers with the case it made), and every integrator of the agency with
+ * `webhooks.read` sees a delivery. Its status, `Location` and problem type stay: enough to find the
+ * case made there, or to see why it was refused.
+ */
+function answerKept(s: SubscriptionRecord, outcome: PostOutcome): PostOutcome {
+  return outcome.response !== null && carriesApplicantData(s) ? { ...outcome, response: null } : outcome;
 }
 
 /**
@@ -313,11 +331,11 @@ class DeliveredMarks {
   async #write(batch: readonly { id: string; at: Date; outcome: PostOutcome }[]): Promise<void> {
     try {
       await this.#db.transaction().execute(async (trx) => {
-        const values = sql.join(batch.map((m) => sql`(${m.id}, ${m.at.toISOString()}::timestamptz, ${m.outcome.statusCode}::integer, ${m.outcome.response})`));
+        const values = sql.join(batch.map((m) => sql`(${m.id}, ${m.at.toISOString()}::timestamptz, ${m.outcome.statusCode}::integer, ${m.outcome.response}::text, ${m.outcome.location}::text)`));
         await sql`UPDATE webhook_deliveries d
           SET status = 'delivered', attempts = d.attempts + 1, delivered_at = v.at, last_attempt_at = v.at, last_status_code = v.code,
-              last_response = v.response, last_error = NULL, next_attempt_at = NULL
-          FROM (VALUES ${values}) AS v(id, at, code, response)
+              last_response = v.response, last_location = v.location, last_error = NULL, next_attempt_at = NULL
+          FROM (VALUES ${values}) AS v(id, at, code, response, location)
           WHERE d.id = v.id`.execute(trx);
         await recordAttempts(trx, batch);
       });

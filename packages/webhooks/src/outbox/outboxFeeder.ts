@@ -8,13 +8,15 @@ import { eventEnvelope, WEBHOOK_TEST_TYPE, type CaseRef } from './envelope.js';
 
 const CASE_EVENTS: ReadonlySet<string> = new Set(CASE_EVENT_TYPES);
 const START = -1n;
-const CHECKPOINT = 'outbox';
+/** The outbox's row of `webhook_checkpoint` (made by the migrations; a new subscription locks it to read where the outbox stands). */
+export const OUTBOX_CHECKPOINT = 'outbox';
 const INSERT_CHUNK = 500;
 const APPLICANT_CACHE = 10_000;
 /**
- * A subscription gets the events recorded after it was made. Its `fromPosition` is where the outbox
- * stood then; when the outbox was behind, the events recorded before it (less this much clock skew
- * between API processes) are not fed either.
+ * A subscription gets the events the outbox feeds after it was made: those after its `fromPosition`
+ * (the checkpoint it found, waiting for a batch under way to commit first). When the outbox was
+ * behind, the backlog recorded before it was made (less this much clock skew between API
+ * processes) is not fed to it either.
  */
 const CLOCK_SKEW_MS = 5_000;
 
@@ -58,7 +60,7 @@ export interface FeedResult {
  * one transaction, moves the checkpoint (conditionally: a second feeder's batch is refused and rolled
  * back), keeps the case references (agency, registration number) up to date, and records one
  * delivery per event and matching subscription — the agency's own, active, paused or disabled (a paused or disabled one
- * accumulates), whose type filter names the event (`*`: every case event). A delivery exists before
+ * accumulates; one the configuration retired gets nothing), whose type filter names the event (`*`: every case event). A delivery exists before
  * anything is sent, so a process that dies between reading and sending loses nothing.
  * @example
  * const feeder = new OutboxFeeder({ store, db, publicBaseUrl: 'https://foi.example.gov.cn' });
@@ -86,7 +88,7 @@ export class OutboxFeeder {
 
   /** The global position the outbox has been fed up to (-1 before the first event). */
   async checkpoint(db: Kysely<WebhookDatabase> = this.#db): Promise<bigint> {
-    const row = await db.selectFrom('webhook_checkpoint').select('position').where('name', '=', CHECKPOINT).executeTakeFirst();
+    const row = await db.selectFrom('webhook_checkpoint').select('position').where('name', '=', OUTBOX_CHECKPOINT).executeTakeFirst();
     return row ? BigInt(row.position) : START;
   }
 
@@ -96,14 +98,10 @@ export class OutboxFeeder {
     const events = await this.#store.readAll({ ...(from === START ? {} : { fromPosition: from }), limit: batchSize });
     if (events.length === 0) return { events: 0, deliveries: 0, caughtUp: true, position: from === START ? null : from };
     const end = events[events.length - 1]!.position;
-    // every subscription, paused or disabled (a 410) too: their deliveries accumulate and are sent once resumed
-    const subscriptions = (await this.#db.selectFrom('webhook_subscriptions').selectAll().execute()).map((row) => {
-      const s = subscriptionOf(row);
-      return Object.assign(s, { notBefore: Date.parse(s.createdAt) - CLOCK_SKEW_MS });
-    });
     try {
       const deliveries = await this.#db.transaction().execute(async (trx) => {
         await this.#claim(trx, from, end);
+        const subscriptions = await fedSubscriptions(trx);
         const refs = await this.#caseRefs(trx, events, subscriptions.length > 0);
         const rows: Insertable<WebhookDeliveriesTable>[] = [];
         for (const event of events) {
@@ -133,7 +131,7 @@ export class OutboxFeeder {
   async #claim(trx: Transaction<WebhookDatabase>, from: bigint, to: bigint): Promise<void> {
     const moved = await trx
       .insertInto('webhook_checkpoint')
-      .values({ name: CHECKPOINT, position: to.toString(), updated_at: this.#now().toISOString() })
+      .values({ name: OUTBOX_CHECKPOINT, position: to.toString(), updated_at: this.#now().toISOString() })
       .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ position: eb.ref('excluded.position'), updated_at: eb.ref('excluded.updated_at') })).where('webhook_checkpoint.position', '=', from.toString()))
       .returning('name')
       .execute();
@@ -215,6 +213,20 @@ export class OutboxFeeder {
     this.#applicants.set(caseId, applicant);
     if (this.#applicants.size > APPLICANT_CACHE) this.#applicants.delete(this.#applicants.keys().next().value!);
   }
+}
+
+/**
+ * The subscriptions a batch is fed to, read after its claim: one made from then on waits for the
+ * batch's commit to read the checkpoint (its `fromPosition` is then the batch's end), one made
+ * before is seen here. Paused and disabled ones (a 410) too: their deliveries accumulate and are sent
+ * once resumed. Not those the configuration retired.
+ */
+async function fedSubscriptions(trx: Transaction<WebhookDatabase>): Promise<(SubscriptionRecord & { notBefore: number })[]> {
+  const rows = await trx.selectFrom('webhook_subscriptions').selectAll().where('retired_at', 'is', null).execute();
+  return rows.map((row) => {
+    const s = subscriptionOf(row);
+    return Object.assign(s, { notBefore: Date.parse(s.createdAt) - CLOCK_SKEW_MS });
+  });
 }
 
 /** Whether a subscription is fed an event: of its agency, after it was made, of a type it asks for (a test: only its own). */

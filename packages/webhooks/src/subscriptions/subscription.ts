@@ -32,6 +32,17 @@ export interface SubscriptionRecord {
   readonly createdBy: string;
 }
 
+/**
+ * Whether a subscription's deliveries carry applicant personal data: one granted the `applicant-data`
+ * scope, or a configured one (its body is the configuration's payload builder's: a referral's intake
+ * body names the applicant). Such a delivery keeps nothing of the receiver's answer but its status,
+ * its `Location` and its problem type, since a receiver may echo what it was sent.
+ * @example carriesApplicantData({ kind: 'referral-intake', scopes: [] }) // true
+ */
+export function carriesApplicantData(s: Pick<SubscriptionRecord, 'kind' | 'scopes'>): boolean {
+  return s.kind !== EVENTS_KIND || s.scopes.includes(APPLICANT_DATA_SCOPE);
+}
+
 /** A stored row as a record. @example subscriptionOf(await db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) */
 export function subscriptionOf(row: Selectable<WebhookSubscriptionsTable>): SubscriptionRecord {
   return {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { uuidV5, type EventContext, type EventStore } from '@disclosure/event-store';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DeliveryStatus, WebhookDatabase, WebhookDeliveriesTable, WebhookSubscriptionsTable } from '../db/schema.js';
 import { DeliveryNotFound, SubscriptionIdReused, SubscriptionNotFound, WebhookStateConflict } from '../errors.js';
 import type { TargetGuard } from '../guard/targetGuard.js';
-import { webhookStream, WEBHOOK_TEST_REQUESTED } from '../outbox/outboxFeeder.js';
+import { OUTBOX_CHECKPOINT, webhookStream, WEBHOOK_TEST_REQUESTED } from '../outbox/outboxFeeder.js';
 import { isSigningSecret, newSigningSecret } from './secrets.js';
 import { EVENTS_KIND, subscriptionOf, type SubscriptionRecord, type SubscriptionStatus } from './subscription.js';
 
@@ -31,7 +31,11 @@ export interface DeliveryView {
   readonly nextAttemptAt: string | null;
   readonly lastAttemptAt: string | null;
   readonly lastStatusCode: number | null;
+  /** The first 1 KB of the receiver's last answer; always null for a subscription whose deliveries carry applicant data (a receiver may echo it). */
   readonly lastResponse: string | null;
+  /** The `Location` header of the receiver's last answer (a referral's intake: the case made there). */
+  readonly lastLocation: string | null;
+  /** Why the last attempt failed: no answer (and why), or the status answered with its problem type. */
   readonly lastError: string | null;
   readonly deliveredAt: string | null;
   readonly createdAt: string;
@@ -162,9 +166,10 @@ export class WebhookSubscriptions {
     return this.#setStatus(row, 'paused', null);
   }
 
-  /** Sends again, from the oldest delivery not yet delivered: after a pause, or after it was disabled (410 Gone). */
+  /** Sends again, from the oldest delivery not yet delivered: after a pause, or after it was disabled (410 Gone). One the configuration retired is refused. */
   async resume(agency: string, id: string): Promise<SubscriptionView> {
     const row = await this.#row(agency, id);
+    if (row.retired_at !== null) throw new WebhookStateConflict(`subscription ${id}`, `retired by the configuration (${row.disabled_reason ?? 'no longer named'})`, 'resume it (name it in the configuration again)');
     if (row.status !== 'disabled') return this.#setStatus(row, 'active', null);
     await this.#guard.checkUrl(row.url); // the endpoint may have moved since it was made
     return this.#setStatus(row, 'active', null);
@@ -244,18 +249,27 @@ export class WebhookSubscriptions {
 
   /**
    * Makes or updates a subscription defined by configuration (idempotent: call it at every start).
-   * Its status is left as it was (a paused one stays paused); a changed secret replaces the old one at
-   * once. A secret `standardwebhooks` cannot sign with is a RangeError.
+   * Its status is left as it was (a paused one stays paused), except that one the configuration had
+   * retired ({@link retireSystemSubscriptions}) is active again; a changed secret replaces the old one
+   * at once. A secret `standardwebhooks` cannot sign with is a RangeError.
    */
   async ensureSystemSubscription(spec: SystemSubscription): Promise<SubscriptionRecord> {
     if (!isSigningSecret(spec.secret)) throw new RangeError(`the secret of configured subscription ${spec.id} is not whsec_ and the base64 of 24–64 bytes`);
     const now = this.#now().toISOString();
     const values = { agency: spec.agency, kind: spec.kind, url: spec.url, event_types: [...spec.eventTypes], headers: JSON.stringify(spec.headers ?? {}), updated_at: now };
     return this.#db.transaction().execute(async (trx) => {
+      const fromPosition = await fedUpTo(trx);
       const row = await trx
         .insertInto('webhook_subscriptions')
-        .values({ id: spec.id, ...values, scopes: [], description: `configured (${spec.kind})`, status: 'active', disabled_reason: null, from_position: (await fedUpTo(trx)).toString(), created_at: now, created_by: 'configuration' })
-        .onConflict((oc) => oc.column('id').doUpdateSet(values))
+        .values({ id: spec.id, ...values, scopes: [], description: `configured (${spec.kind})`, status: 'active', disabled_reason: null, from_position: fromPosition.toString(), created_at: now, created_by: 'configuration' })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({
+            ...values,
+            status: sql<SubscriptionStatus>`CASE WHEN webhook_subscriptions.retired_at IS NULL THEN webhook_subscriptions.status ELSE 'active' END`,
+            disabled_reason: sql<string | null>`CASE WHEN webhook_subscriptions.retired_at IS NULL THEN webhook_subscriptions.disabled_reason END`,
+            retired_at: null,
+          }),
+        )
         .returningAll()
         .executeTakeFirstOrThrow();
       const current = await trx.selectFrom('webhook_secrets').select('secret').where('subscription_id', '=', spec.id).where('valid_until', 'is', null).execute();
@@ -265,6 +279,25 @@ export class WebhookSubscriptions {
       }
       return subscriptionOf(row);
     });
+  }
+
+  /**
+   * Retires the configured subscriptions of a kind that the configuration no longer names (call it at
+   * every start, after {@link ensureSystemSubscription} for those it names): each is disabled with
+   * `reason`, and the outbox feeds it nothing more. Nothing is deleted: its deliveries and their
+   * attempts stay for the auditors. Named again, it is active again. Resolves to the ids retired now.
+   * @example await subs.retireSystemSubscriptions('referral-intake', specs.map((s) => s.id), 'its remote agency is no longer in REMOTE_AGENCIES');
+   */
+  async retireSystemSubscriptions(kind: string, named: readonly string[], reason: string): Promise<string[]> {
+    if (kind === EVENTS_KIND) throw new RangeError('the subscriptions of integrators are not configured: they are never retired');
+    const now = this.#now().toISOString();
+    let q = this.#db
+      .updateTable('webhook_subscriptions')
+      .set({ status: 'disabled', disabled_reason: `${reason} (retired at ${now})`, retired_at: now, updated_at: now })
+      .where('kind', '=', kind)
+      .where('retired_at', 'is', null);
+    if (named.length > 0) q = q.where('id', 'not in', [...named]);
+    return (await q.returning('id').execute()).map((r) => r.id);
   }
 
   async #row(agency: string, id: string): Promise<Selectable<WebhookSubscriptionsTable>> {
@@ -333,9 +366,14 @@ export class WebhookSubscriptions {
   }
 }
 
-/** Where the outbox stands: a new subscription gets the events after it. */
+/**
+ * Where the outbox stands: a new subscription gets the events after it. Read under a share lock: a
+ * feeder holds the row from its claim to its commit, so a batch under way is waited for (the new
+ * subscription then starts after it); a batch claimed later reads the subscriptions after this
+ * transaction has committed, and sees it. No batch falls between.
+ */
 async function fedUpTo(trx: Transaction<WebhookDatabase>): Promise<bigint> {
-  const row = await trx.selectFrom('webhook_checkpoint').select('position').where('name', '=', 'outbox').executeTakeFirst();
+  const row = await trx.selectFrom('webhook_checkpoint').select('position').where('name', '=', OUTBOX_CHECKPOINT).forShare().executeTakeFirst();
   return row ? BigInt(row.position) : START;
 }
 
@@ -360,6 +398,7 @@ function deliveryView(d: Selectable<WebhookDeliveriesTable>): DeliveryView {
     lastAttemptAt: iso(d.last_attempt_at),
     lastStatusCode: d.last_status_code,
     lastResponse: d.last_response,
+    lastLocation: d.last_location,
     lastError: d.last_error,
     deliveredAt: iso(d.delivered_at),
     createdAt: d.created_at.toISOString(),

@@ -1,4 +1,5 @@
 import type { CaseCommandType, Role } from '@disclosure/domain';
+import type { Scope } from '@disclosure/webhooks';
 
 /**
  * The role × route matrix: the one table that says who may do what. One hook enforces it
@@ -63,10 +64,16 @@ export const ROUTE_ROLES = {
   // webhook subscriptions of other government systems: their own agency's, read and managed
   'webhooks.read': ['integrator'],
   'webhooks.manage': ['integrator'],
+  // a subscription that receives applicants' personal data (its `applicant-data` scope): an explicit
+  // grant beside webhooks.manage, never implied by the integrator role
+  'webhooks.applicant-data': ['applicant-data-recipient'],
   'public': [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteAccess = keyof typeof ROUTE_ROLES | `command.${Exclude<CaseCommandType, 'receiveRequest'>}`;
+
+/** The access entry a webhook subscription's scope needs besides `webhooks.manage`, checked when a subscription asks for it. */
+export const SCOPE_ACCESS = { 'applicant-data': 'webhooks.applicant-data' } as const satisfies Record<Scope, RouteAccess>;
 
 /** The roles a route (or a command route) admits. */
 export function rolesFor(access: RouteAccess): readonly Role[] {

@@ -64,18 +64,22 @@ export interface ReferralWiring {
   readonly webhookPayloads: PayloadBuilder;
 }
 
+/** Why a `referral-intake` subscription the configuration no longer names was retired (its disabled reason). */
+export const REFERRAL_SUBSCRIPTION_RETIRED = 'its remote agency is no longer in REMOTE_AGENCIES (or its agency no longer in AGENCIES)';
+
 /**
  * Referrals at start: the configured `referral-intake` subscriptions made or updated (idempotent, so
- * every process may do it at each start), the reactor's settings, and the payload builder.
+ * every process may do it at each start), those of remote agencies taken out of the configuration
+ * retired (disabled with the reason, fed nothing more; their deliveries kept for the auditors), the
+ * reactor's settings, and the payload builder.
  * @example const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
  */
 export async function referralWiring(options: { readonly store: EventStore; readonly db: Kysely<ReadModelDatabase>; readonly agencies: AgencyDirectory; readonly remoteAgencies: RemoteAgencies; readonly instanceId: string }): Promise<ReferralWiring> {
   const specs = referralSubscriptions(options.agencies, options.remoteAgencies);
-  if (specs.length > 0) {
-    // the guard checks URLs integrators give; these come from configuration (the sender still checks every delivery's address)
-    const subscriptions = new WebhookSubscriptions({ db: webhookTables(options.db), store: options.store, guard: new TargetGuard() });
-    for (const spec of specs) await subscriptions.ensureSystemSubscription(spec);
-  }
+  // the guard checks URLs integrators give; these come from configuration (the sender still checks every delivery's address)
+  const subscriptions = new WebhookSubscriptions({ db: webhookTables(options.db), store: options.store, guard: new TargetGuard() });
+  for (const spec of specs) await subscriptions.ensureSystemSubscription(spec);
+  await subscriptions.retireSystemSubscriptions(REFERRAL_INTAKE_KIND, specs.map((s) => s.id), REFERRAL_SUBSCRIPTION_RETIRED);
   return {
     referrals: { agencies: options.agencies, remoteAgencies: Object.keys(options.remoteAgencies), instanceId: options.instanceId },
     webhookPayloads: referralPayloads({ store: options.store, instanceId: options.instanceId }),

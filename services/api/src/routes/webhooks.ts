@@ -12,8 +12,10 @@ import {
   SubscriptionNotFound,
   TargetRefused,
   WebhookStateConflict,
+  type Scope,
   type WebhookSubscriptions,
 } from '@disclosure/webhooks';
+import { actingRole, rolesFor, SCOPE_ACCESS } from '../auth/access.js';
 import { correlationIdOf } from '../http/correlation.js';
 import { HttpProblem } from '../http/problems.js';
 
@@ -36,7 +38,7 @@ const createBody = z
     url: z.string().trim().min(1).max(2000),
     /** Case event types to receive, or `*` for all of them. */
     eventTypes: z.array(z.enum([ALL_CASE_EVENTS, ...CASE_EVENT_TYPES] as [string, ...string[]])).min(1).max(100),
-    /** `applicant-data`: the applicant's personal data in each envelope. */
+    /** `applicant-data`: the applicant's personal data in each envelope (needs the `applicant-data-recipient` role). */
     scopes: z.array(z.enum(SCOPES)).max(10).default([]),
     description: z.string().trim().max(500).default(''),
   })
@@ -62,6 +64,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRouteOptions> = async (
     BASE,
     { schema: { body: createBody, headers: z.object({ 'idempotency-key': idempotencyKey.optional() }).passthrough(), tags: TAGS, summary: 'Subscribe to case events (the signing secret is returned here, once)' }, config: { access: 'webhooks.manage' } },
     async (req, reply) => {
+      grantedScopes(req, req.body.scopes);
       const key = req.headers['idempotency-key'] as string | undefined;
       const made = await answer(() => subs.create({ agency: agency(req), createdBy: req.principal!.sub, ...req.body, ...(key ? { id: uuidV5(`${agency(req)}/webhooks/${key}`) } : {}) }));
       if (made.replayed) void reply.header('idempotent-replayed', 'true');
@@ -130,6 +133,18 @@ export const webhookRoutes: FastifyPluginAsyncZod<WebhookRouteOptions> = async (
     return reply.code(202).send({ replayed });
   });
 };
+
+/**
+ * Refuses a scope the caller's roles do not grant (`forbidden`, before anything is written): the
+ * `applicant-data` scope needs the `applicant-data-recipient` role beside `integrator`, so an
+ * integrator cannot grant itself applicants' personal data.
+ */
+function grantedScopes(req: FastifyRequest, scopes: readonly Scope[]): void {
+  for (const scope of scopes) {
+    const access = SCOPE_ACCESS[scope];
+    if (!actingRole(req.principal!.roles, access)) throw new HttpProblem('forbidden', `the ${scope} scope needs one of the roles ${rolesFor(access).join(', ')}`, { scope });
+  }
+}
 
 /** A cursor this API gave, or a `validation-failed` problem. */
 function positionCursor(value: string | undefined): string | undefined {

@@ -33,8 +33,8 @@ export class Caller {
   }
 }
 
-/** A caller acting in one role (sub defaults to `{role}-1`, agency to `demo`). */
-export async function callerAs(t: TestApp, role: Role, sub?: string, agency?: string): Promise<Caller> {
+/** A caller acting in one role, or holding several (sub defaults to `{role}-1`, agency to `demo`). */
+export async function callerAs(t: TestApp, role: Role | readonly Role[], sub?: string, agency?: string): Promise<Caller> {
   return new Caller(t.app, await t.token(role, sub, agency));
 }
 

@@ -5,7 +5,7 @@ import type { Role } from '@disclosure/domain';
 import { pgliteDatabase, PostgresEventStore, type EventStore, type SqlDatabase } from '@disclosure/event-store';
 import { openReadModels, Projector, type ReadModelDatabase } from '@disclosure/read-models';
 import { migrateWebhooks, TargetGuard } from '@disclosure/webhooks';
-import { AgencyDirectory, buildApp, CalendarBook, DEMO_AGENCY, issueToken, tokenVerifier, type ApiDependencies } from '@disclosure/api';
+import { AgencyDirectory, buildApp, CalendarBook, DEMO_AGENCY, issueToken, tokenVerifier, type Agency, type ApiDependencies } from '@disclosure/api';
 
 export const SECRET = 'test-secret-test-secret-test-secret';
 
@@ -17,7 +17,7 @@ export interface TestApp {
   readonly db: Kysely<ReadModelDatabase>;
   /** The calendars the app, the projector and a test's deadline clock share (builtin + amendments). */
   readonly calendars: CalendarBook;
-  /** The agencies the app serves: demo and other (both CN). */
+  /** The agencies the app serves: demo and other (both CN), and any the test adds. */
   readonly agencies: AgencyDirectory;
   /** Every log line the app wrote. */
   readonly logs: string[];
@@ -25,14 +25,15 @@ export interface TestApp {
   setNow(iso: string): void;
   /** Sets the store's clock (an event's `recordedAt`); undefined: the wall clock again. */
   setRecordedNow(iso: string | undefined): void;
-  token(role: Role, sub?: string, agency?: string): Promise<string>;
+  /** A token of one role, or of several (a grant beside the role it extends); `sub` defaults to `{roles joined by +}-1`. */
+  token(role: Role | readonly Role[], sub?: string, agency?: string): Promise<string>;
   /** Brings the read models up to date. */
   project(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** An API on embedded stores (PGlite in memory), with a clock the test sets and captured logs. */
-export async function testApp(options: { publicRateLimit?: number; trustProxy?: string } & Pick<ApiDependencies, 'platformRouting' | 'paymentCallbackSecret'> = {}): Promise<TestApp> {
+/** An API on embedded stores (PGlite in memory), with a clock the test sets and captured logs; `agencies` are served beside demo and other. */
+export async function testApp(options: { publicRateLimit?: number; trustProxy?: string; agencies?: readonly Agency[] } & Pick<ApiDependencies, 'platformRouting' | 'paymentCallbackSecret'> = {}): Promise<TestApp> {
   const eventsSql = await pgliteDatabase();
   let recordedNow: Date | undefined;
   const store = await PostgresEventStore.open(eventsSql, { now: () => recordedNow ?? new Date() });
@@ -47,7 +48,7 @@ export async function testApp(options: { publicRateLimit?: number; trustProxy?: 
       done();
     },
   });
-  const agencies = new AgencyDirectory([DEMO_AGENCY, { id: 'other', name: 'Other agency', jurisdiction: 'CN' }]);
+  const agencies = new AgencyDirectory([DEMO_AGENCY, { id: 'other', name: 'Other agency', jurisdiction: 'CN' }, ...(options.agencies ?? [])]);
   const app = await buildApp({
     store,
     db,
@@ -77,7 +78,10 @@ export async function testApp(options: { publicRateLimit?: number; trustProxy?: 
     setRecordedNow: (iso) => {
       recordedNow = iso === undefined ? undefined : new Date(iso);
     },
-    token: (role, sub = `${role}-1`, agency = 'demo') => issueToken(SECRET, { sub, agency, roles: [role], name: `${role} 1` }),
+    token: (role, sub, agency = 'demo') => {
+      const roles = typeof role === 'string' ? [role] : [...role];
+      return issueToken(SECRET, { sub: sub ?? `${roles.join('+')}-1`, agency, roles, name: `${roles.join('+')} 1` });
+    },
     async project() {
       for (;;) if ((await projector.step()).caughtUp) return;
     },

@@ -5,7 +5,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { writeLine } from '../io.js';
 
-const synopsis = 'Usage:\n  disclosure token --role <role> [--agency demo] [--sub <id>] [--name <name>] [--expires 12h]';
+const synopsis = 'Usage:\n  disclosure token --role <role>[,<role>…] [--agency demo] [--sub <id>] [--name <name>] [--expires 12h]';
 
 /** `disclosure token`: a dev token, only while the server uses the dev secret. */
 export const tokenCommand: Command = {
@@ -15,7 +15,8 @@ export const tokenCommand: Command = {
   usage: `${synopsis}
 
 Prints a bearer token signed with the development secret, for trying the API locally.
-Roles: ${ROLES.filter((r) => r !== 'applicant').join(', ')}.
+Roles: ${ROLES.filter((r) => r !== 'applicant').join(', ')}; several, comma-separated, in one token
+(applicant-data-recipient is a grant beside integrator: --role integrator,applicant-data-recipient).
 Refused when JWT_SECRET or JWKS_URL is set: real deployments take tokens from their identity provider.
 `,
   async run(args, io) {
@@ -31,7 +32,8 @@ Refused when JWT_SECRET or JWKS_URL is set: real deployments take tokens from th
       return 0;
     }
     if (!v.role) throw new UsageError('--role is required');
-    if (!(ROLES as readonly string[]).includes(v.role) || v.role === 'applicant') throw new UsageError(`unknown role ${v.role}`);
+    const roles = [...new Set(v.role.split(','))];
+    for (const r of roles) if (!(ROLES as readonly string[]).includes(r) || r === 'applicant') throw new UsageError(`unknown role ${r}`);
     if (v.agency !== undefined && !/^[A-Za-z0-9_.]{1,64}$/.test(v.agency)) throw new UsageError('--agency is letters, digits, _ and .');
     if (v.expires !== undefined && !/^\d{1,4}[smhd]$/.test(v.expires)) throw new UsageError('--expires is like 30m, 12h, 7d');
     const config = deploymentConfig(process.env);
@@ -39,8 +41,7 @@ Refused when JWT_SECRET or JWKS_URL is set: real deployments take tokens from th
       await writeLine(io.stderr, 'disclosure token: refused — the server does not use the dev secret (JWT_SECRET or JWKS_URL is set)');
       return 1;
     }
-    const role = v.role as Role;
-    const token = await issueToken(config.auth.secret, { sub: v.sub ?? `demo-${role}`, agency: v.agency ?? 'demo', roles: [role], ...(v.name ? { name: v.name } : {}) }, { ...(v.expires ? { expiresIn: v.expires } : {}) });
+    const token = await issueToken(config.auth.secret, { sub: v.sub ?? `demo-${roles[0]}`, agency: v.agency ?? 'demo', roles: roles as Role[], ...(v.name ? { name: v.name } : {}) }, { ...(v.expires ? { expiresIn: v.expires } : {}) });
     await writeLine(io.stdout, token);
     return 0;
   },
