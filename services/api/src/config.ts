@@ -40,6 +40,8 @@ export interface DeploymentConfig {
   readonly paymentCallbackSecret?: string;
   /** Webhook delivery (README § Configuration). */
   readonly webhooks: WebhookConfig;
+  /** WORKER=off: `pnpm start` serves the API only, and `pnpm worker` processes run the worker (default on: both in one process). */
+  readonly worker: boolean;
 }
 
 /** Webhook delivery settings. */
@@ -61,7 +63,7 @@ export interface WebhookConfig {
  * JWT_SECRET or JWKS_URL (with JWT_ISSUER, JWT_AUDIENCE), LOG_LEVEL, TRUST_PROXY, DEADLINE_ALERT_DAYS,
  * DEADLINE_CLOCK_INTERVAL_SECONDS, and for integration AGENCIES, INSTANCE_ID, REMOTE_AGENCIES,
  * PLATFORM_ROUTING or PLATFORM_ROUTING_FILE, PAYMENT_CALLBACK_SECRET, and for webhooks WEBHOOK_ALLOW_PRIVATE_TARGETS,
- * WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_CONCURRENCY_PER_ENDPOINT, WEBHOOK_DISPATCHER, PUBLIC_BASE_URL. Without JWT_SECRET and JWKS_URL the dev secret is used and dev
+ * WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_CONCURRENCY_PER_ENDPOINT, WEBHOOK_DISPATCHER, PUBLIC_BASE_URL, and WORKER. Without JWT_SECRET and JWKS_URL the dev secret is used and dev
  * tokens can be issued.
  */
 export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
@@ -73,6 +75,9 @@ export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT ${env.PORT} is not a port`);
   const integration = integrationConfig(env);
+  const worker = onOff('WORKER', env.WORKER);
+  // PGlite serves the one process that opened its folder: no `pnpm worker` could run beside this one
+  if (!worker && !(env.EVENT_STORE_URL && env.DATABASE_URL)) throw new RangeError('WORKER=off needs EVENT_STORE_URL and DATABASE_URL: the embedded stores serve one process, so its worker must run in it');
   return {
     ...(env.EVENT_STORE_URL ? { eventStoreUrl: env.EVENT_STORE_URL } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
@@ -85,7 +90,14 @@ export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
     clock: { thresholds: alertDaysOf(env.DEADLINE_ALERT_DAYS), intervalMs: 1000 * clockIntervalOf(env.DEADLINE_CLOCK_INTERVAL_SECONDS) },
     ...integration,
     webhooks: webhookConfigOf(env, `http://${env.HOST ?? '127.0.0.1'}:${port}`),
+    worker,
   };
+}
+
+/** An `on`/`off` setting (default on); anything else stops the process naming the setting. */
+function onOff(name: string, value: string | undefined): boolean {
+  if (value !== undefined && value !== 'on' && value !== 'off') throw new RangeError(`${name} ${value} is neither on nor off`);
+  return value !== 'off';
 }
 
 /** The webhook settings, each checked at start (an allow-list entry that is no host, address or CIDR stops the process). */
@@ -96,11 +108,9 @@ function webhookConfigOf(env: NodeJS.ProcessEnv, defaultBaseUrl: string): Webhoo
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 120) throw new RangeError(`WEBHOOK_TIMEOUT_SECONDS ${env.WEBHOOK_TIMEOUT_SECONDS} is not a whole number of seconds, 1–120`);
   const concurrency = Number(env.WEBHOOK_CONCURRENCY_PER_ENDPOINT ?? 8);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new RangeError(`WEBHOOK_CONCURRENCY_PER_ENDPOINT ${env.WEBHOOK_CONCURRENCY_PER_ENDPOINT} is not a whole number, 1–256`);
-  const dispatcher = env.WEBHOOK_DISPATCHER ?? 'on';
-  if (dispatcher !== 'on' && dispatcher !== 'off') throw new RangeError(`WEBHOOK_DISPATCHER ${dispatcher} is neither on nor off`);
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? defaultBaseUrl).replace(/\/+$/, '');
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicBaseUrl)) throw new RangeError(`PUBLIC_BASE_URL ${env.PUBLIC_BASE_URL} is not an http(s) address like https://foi.example.gov.cn`);
-  return { allowPrivateTargets, timeoutMs: timeout * 1000, concurrencyPerEndpoint: concurrency, dispatcher: dispatcher === 'on', publicBaseUrl };
+  return { allowPrivateTargets, timeoutMs: timeout * 1000, concurrencyPerEndpoint: concurrency, dispatcher: onOff('WEBHOOK_DISPATCHER', env.WEBHOOK_DISPATCHER), publicBaseUrl };
 }
 
 /**

@@ -11,8 +11,6 @@ import { ReferralReactor } from './referrals/referralReactor.js';
 
 /** The worker's loops, run in the API process by `pnpm start` or on their own. */
 export interface Worker {
-  /** Events not yet projected and the age of the oldest, for /metrics. */
-  lag(): Promise<{ events: number; seconds: number }>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +40,13 @@ export interface WorkerOptions {
   readonly log: { info(o: object, m: string): void; error(o: object, m: string): void; warn?(o: object, m: string): void };
   /** How long to wait when caught up before looking again. */
   readonly idleMs?: number;
+  /**
+   * How often, at least, the referral reactor, the calendar refresh and the deadline clock get their
+   * turn while the projector or the outbox has not caught up (default every second): a worker kept
+   * busy by a steady stream of events still links referrals and records deadline alerts. When idle
+   * they run after each catch-up.
+   */
+  readonly periodicMs?: number;
   /** The deadline clock, or false for none (default: on, with its defaults). */
   readonly clock?: ClockSettings | false;
   /** How often the calendar streams are read for amendments other processes recorded (default 10 s). */
@@ -65,10 +70,12 @@ export type WebhookSettings = Omit<WebhookDispatcherOptions, 'store' | 'db' | 'l
 
 /**
  * Starts the worker loop: the projector steps while there is work, each step followed by one of the
- * webhook outbox (when configured; its sender runs as a loop of its own); once both have caught up, the
- * calendar streams are looked at for amendments and the deadline clock sweeps when its interval has
- * passed (or a calendar changed), then it waits a moment. On an error (a store down) it logs it and
- * retries with backoff — it never gives up while the process runs.
+ * webhook outbox (when configured; its sender runs as a loop of its own). The periodic jobs — the
+ * referral reactor, the calendar streams looked at for amendments, the deadline clock's sweep when
+ * its interval has passed (or a calendar changed) — run once both have caught up, then it waits a
+ * moment; and under sustained load, when neither catches up, at least every `periodicMs` between
+ * two steps. On an error (a store down) it logs it and retries with backoff — it never gives up
+ * while the process runs.
  *
  * The projector hands every `CalendarAmended` it reads to the calendar book before it derives the
  * rows of the same batch, so the read models count with the new version from that event on; the
@@ -120,12 +127,15 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   };
   const refreshEvery = options.calendarRefreshMs ?? 10_000;
+  const periodicMs = options.periodicMs ?? 1_000;
   let lastSweep = -Infinity;
   let lastRefresh = Date.now();
-  /** Once caught up: referrals to react to, amendments recorded elsewhere, then the clock when it is due. */
-  const afterCatchUp = async () => {
+  let lastPeriodic = Date.now();
+  /** Referrals to react to (for a share of the period at most), amendments recorded elsewhere, then the clock when it is due. */
+  const periodicJobs = async () => {
+    lastPeriodic = Date.now();
     if (referrals) {
-      const r = await referrals.catchUp();
+      const r = await referrals.catchUp(lastPeriodic + periodicMs);
       if (r.created > 0 || r.linked > 0) log.info(r, 'referrals linked');
     }
     if (Date.now() - lastRefresh >= refreshEvery) {
@@ -160,10 +170,13 @@ export function startWorker(options: WorkerOptions): Worker {
         const r = await projector.step();
         backoff = 250;
         const outboxCaughtUp = await feedOutbox();
-        if (r.caughtUp && outboxCaughtUp) {
-          await afterCatchUp();
-          await sleep(options.idleMs ?? 200);
-        }
+        const idle = r.caughtUp && outboxCaughtUp;
+        // under sustained load neither catches up: the periodic jobs still get their turn
+        if (idle || Date.now() - lastPeriodic >= periodicMs) await periodicJobs();
+        if (idle) await sleep(options.idleMs ?? 200);
+        // an embedded store (PGlite) answers without I/O, so a busy loop would never let the event loop
+        // turn: the API, the webhook sender and the timers of this process get their turn between steps
+        else await new Promise((resolve) => setImmediate(resolve));
       } catch (err) {
         log.error({ err }, 'worker step failed; retrying');
         await sleep(backoff);
@@ -172,7 +185,6 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   })();
   return {
-    lag: async () => (await projector.status()).lag,
     async stop() {
       stopping = true;
       wake?.();

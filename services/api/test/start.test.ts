@@ -4,19 +4,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
 
 t.test('pnpm start on a fresh data folder: ready, its printed token works, SIGTERM stops it cleanly', async (t) => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'disclosure-start-')), 'data');
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const { NODE_OPTIONS: _ignored, JWT_SECRET: _s, JWKS_URL: _j, EVENT_STORE_URL: _e, DATABASE_URL: _d, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@disclosure/source', 'src/start.ts'], { cwd: apiDir, env: { ...env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  for (let i = 0; i < 1200 && !/admin\s+\S+\.\S+\.\S+/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+  const { NODE_OPTIONS: _ignored, JWT_SECRET: _s, JWKS_URL: _j, EVENT_STORE_URL: _e, DATABASE_URL: _d, WORKER: _w, ...env } = process.env;
+  const child = startProcess('src/start.ts', { ...env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' });
+  await child.waitFor(/admin\s+\S+\.\S+\.\S+/);
+  const out = child.output();
   const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
   const token = /caseworker\s+(\S+\.\S+\.\S+)/.exec(out)?.[1];
   t.ok(url && token, `it printed the URL and dev tokens:\n${out}`);
@@ -31,6 +29,74 @@ t.test('pnpm start on a fresh data folder: ready, its printed token works, SIGTE
   });
   t.equal(created.status, 201, 'the printed caseworker token is accepted');
   t.equal((await fetch(`${url}/v1/cases`, { headers: { authorization: 'Bearer not.a.token' } })).status, 401);
-  child.kill('SIGTERM');
-  t.equal(await exited, 0, 'SIGTERM drains and exits 0');
+  t.equal(await child.stop(), 0, 'SIGTERM drains and exits 0');
 });
+
+t.test('WORKER=off: the API alone on PostgreSQL; a `pnpm worker` beside it projects what it received', async (t) => {
+  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `start_split_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  t.teardown(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+  const url = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+  const { NODE_OPTIONS: _ignored, JWT_SECRET: _s, JWKS_URL: _j, WORKER: _w, ...env } = process.env;
+  const stores = { ...env, EVENT_STORE_URL: url, DATABASE_URL: url, LOG_LEVEL: 'info' };
+  const api = startProcess('src/start.ts', { ...stores, PORT: '0', WORKER: 'off' });
+  t.teardown(() => api.stop());
+  await api.waitFor(/admin\s+\S+\.\S+\.\S+/);
+  const origin = /listening on (http:\/\/\S+)/.exec(api.output())?.[1];
+  const token = /caseworker\s+(\S+\.\S+\.\S+)/.exec(api.output())?.[1];
+  t.match(api.output(), /API only, WORKER=off/, 'it says it runs no worker');
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const created = await fetch(`${origin}/v1/cases`, { method: 'POST', headers, body: JSON.stringify({ channel: 'in-person', evidence: { handedInOn: '2025-09-26' }, applicant: { kind: 'natural-person', name: '张三' }, request: { description: '预算' } }) });
+  t.equal(created.status, 201);
+  const { caseId } = (await created.json()) as { caseId: string };
+  const listed = async () => ((await (await fetch(`${origin}/v1/cases`, { headers })).json()) as { items: { caseId: string }[] }).items.some((i) => i.caseId === caseId);
+  const lag = async () => Number(/^disclosure_projector_lag_events (\S+)$/m.exec(await (await fetch(`${origin}/metrics`)).text())?.[1]);
+  await new Promise((r) => setTimeout(r, 1_500));
+  t.equal(await listed(), false, 'no worker in the API process: the case is not in the read models');
+  t.ok((await lag()) >= 1, '/metrics shows the events waiting for a worker');
+  const worker = startProcess('src/workerMain.ts', stores);
+  t.teardown(() => worker.stop());
+  for (let i = 0; i < 300 && !(await listed()); i++) await new Promise((r) => setTimeout(r, 100));
+  t.equal(await listed(), true, 'the worker process projected it');
+  t.equal(await lag(), 0);
+  t.equal(await worker.stop(), 0, 'the worker stops cleanly on SIGTERM');
+  t.equal(await api.stop(), 0, 'the API stops cleanly on SIGTERM');
+});
+
+t.test('WORKER=off on the embedded stores is refused at start, naming why', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'disclosure-start-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const { NODE_OPTIONS: _ignored, EVENT_STORE_URL: _e, DATABASE_URL: _d, ...env } = process.env;
+  for (const [value, message] of [['off', /WORKER=off needs EVENT_STORE_URL and DATABASE_URL/], ['no', /WORKER no is neither on nor off/]] as const) {
+    const child = startProcess('src/start.ts', { ...env, DATA_DIR: dataDir, PORT: '0', WORKER: value });
+    t.not(await child.exited, 0, `WORKER=${value}: it does not start`);
+    t.match(child.output(), message);
+  }
+});
+
+/** A process of this package (`node --import tsx <script>`), its output collected. */
+function startProcess(script: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@disclosure/source', script], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    exited,
+    output: () => out,
+    async waitFor(pattern: RegExp) {
+      for (let i = 0; i < 1200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!pattern.test(out)) throw new Error(`${script} never printed ${pattern}:\n${out}`);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import t from 'tap';
+import { randomUUID } from 'node:crypto';
+import type { EventStore } from '@disclosure/event-store';
+import { DEADLINE_CLOCK_ACTOR, intakeCaseId, startWorker } from '@disclosure/api';
+import { until } from '../../../packages/webhooks/test/support/receiver.js';
+import { registeredCase } from './support/cases.js';
+import { at, callerAs, ok } from './support/http.js';
+import { testApp } from './support/testApp.js';
+
+/**
+ * A store under sustained load: before every read of the whole store another system appends an
+ * event, so each projector step finds one more and the projector never reports caught up.
+ */
+function underLoad(store: EventStore): EventStore & { readonly appended: () => number } {
+  let appended = 0;
+  return {
+    append: (...args) => store.append(...args),
+    read: (...args) => store.read(...args),
+    async readAll(...args) {
+      const at = new Date().toISOString();
+      await store.append('load-generator', [{ id: randomUUID(), type: 'LoadGenerated', version: 1, data: { n: ++appended }, metadata: { actor: 'load', agency: 'demo', role: 'system', correlationId: randomUUID(), causationId: null, occurredAt: at } }], { expectedRevision: 'any' });
+      return store.readAll(...args);
+    },
+    subscribeToAll: (...args) => store.subscribeToAll(...args),
+    close: () => store.close(),
+    appended: () => appended,
+  };
+}
+
+t.test('a worker whose projector never catches up still links referrals and sweeps the deadline clock', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const cw = await callerAs(app, 'caseworker');
+  // received Fri 2025-09-26, due Thu 10-30: on Mon 10-27 three working days are left, under the 5-day warning
+  const sourceId = await registeredCase(app, cw, '2025-09-26');
+  app.setNow(at('2025-10-09'));
+  ok(t, await cw.command(sourceId, 'referCase', { toAgency: 'other', scope: 'whole', reason: '由其他机关负责公开' }), 'referred to an agency served here');
+  await app.project(); // the deadlines view knows the case before the load begins
+  const busy = underLoad(app.store);
+  const errors: unknown[] = [];
+  const worker = startWorker({ store: busy, db: app.db, calendars: app.calendars, log: { info() {}, error: (o) => void errors.push(o) }, idleMs: 20, now: () => new Date(at('2025-10-27')), referrals: { agencies: app.agencies, instanceId: 'city-a' } });
+  t.teardown(() => worker.stop());
+
+  const linkedId = intakeCaseId('other', 'city-a/demo', sourceId);
+  await until(async () => (await app.store.read(linkedId).catch(() => [])).length > 0, 8_000, `the referral reactor's linked case (worker errors: ${JSON.stringify(errors)})`);
+  await until(async () => (await app.store.read(sourceId)).some((e) => e.metadata.actor === DEADLINE_CLOCK_ACTOR), 8_000, `the deadline clock's alert (worker errors: ${JSON.stringify(errors)})`);
+  t.match(await app.store.read(linkedId), [{ type: 'RequestReceived' }, { type: 'CaseLinked' }], 'the linked case was created while the load went on');
+  t.match((await app.store.read(sourceId)).filter((e) => e.metadata.actor === DEADLINE_CLOCK_ACTOR), [{ type: 'DeadlineApproaching' }], 'and the clock warned of the due date');
+  t.ok(busy.appended() > 0, `the load went on throughout (${busy.appended()} events appended before reads)`);
+});
