@@ -1,7 +1,9 @@
 /**
  * The HTTP API under load (issue #5): a started server — `src/start.ts`, the composition `pnpm
  * start` runs (API and worker in one process) — loaded over loopback by autocannon from a process
- * of its own, against the physical reference measured in the same run:
+ * of its own, against the physical reference measured in the same run. In the same POST rounds on
+ * PostgreSQL, the other deployment: the API alone (WORKER=off) with a `pnpm worker` process
+ * (`src/workerMain.ts`) beside it (`two-processes`, its CPU both processes'):
  *
  * - `POST /v1/cases` (receive a request, 接收): a caseworker's valid JWT (the dev secret, as
  *   `pnpm start` prints), a registered-post request of ~450 bytes of JSON with Chinese text, every
@@ -10,7 +12,8 @@
  * - `GET /v1/cases/{id}` over cases created first (SEED_CASES), each connection cycling through
  *   them in a shuffled order;
  * - the reference: a bare fastify app (`support/referenceServer.ts`, also a process of its own)
- *   whose one route does one `pg` INSERT of the same body into a jsonb table and answers 201;
+ *   whose POST does one `pg` INSERT of the same body into a jsonb table and answers 201, and whose
+ *   GET does one `pg` SELECT of such a row by its id (SEED_CASES of them) and answers 200 with it;
  * - the same server on its default stores, embedded PGlite in a (temporary) data folder.
  *
  * Ours and the reference run in interleaved rounds (ours, reference, ours, …) so that a noisy
@@ -141,6 +144,18 @@ async function startOurs(ctx: Context, name: string, stores: Record<string, stri
   return server;
 }
 
+/** Our API (`src/start.ts`, WORKER=off) and a worker process (`src/workerMain.ts`) beside it, as one server whose CPU is both processes'. */
+async function startOursWithWorker(ctx: Context, name: string, stores: Record<string, string>): Promise<ServerProcess> {
+  const api = await startOurs(ctx, name, { ...stores, WORKER: 'off' });
+  const worker = await startServer({ name: `${name}-worker`, script: 'src/workerMain.ts', env: cleanEnv({ ...stores, LOG_LEVEL }), logDir: ctx.tmpDir, ready: /"msg":"worker started"/ });
+  ctx.servers.push(worker);
+  return Object.assign(Object.create(api) as ServerProcess, { pids: [api.pid, worker.pid] });
+}
+
+/** The processes whose CPU is the server's. */
+const pidsOf = (server: ServerProcess): readonly number[] => (server as ServerProcess & { pids?: readonly number[] }).pids ?? [server.pid];
+const serverCpuMs = (server: ServerProcess): number => pidsOf(server).reduce((sum, pid) => sum + processCpuMs(pid), 0);
+
 async function startReference(ctx: Context, databaseUrl: string): Promise<ServerProcess> {
   const server = await startServer({ name: 'reference', script: 'bench/support/referenceServer.ts', env: cleanEnv({ DATABASE_URL: databaseUrl, PORT: '0' }), logDir: ctx.tmpDir });
   ctx.servers.push(server);
@@ -181,6 +196,19 @@ async function seedCases(server: ServerProcess, token: string, n: number): Promi
   return ids;
 }
 
+/** Creates `n` rows in the reference (16 at a time); resolves to their ids. */
+async function seedReference(server: ServerProcess, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (ids.length < n) {
+      const res = await fetch(`${server.url}/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
+      if (res.status !== 201) throw new Error(`reference: POST /v1/cases answered ${res.status}`);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+  }));
+  return ids;
+}
+
 // ── the runs ─────────────────────────────────────────────────────────────────────────────────
 
 /** What one subject sends, to which server. */
@@ -216,10 +244,10 @@ const failures: string[] = [];
 /** One load run against a subject, with the CPU its server and PostgreSQL spent on it. */
 async function runOnce(ctx: Context, subject: Subject, seconds: number): Promise<Run> {
   const spec: LoadSpec = { url: subject.server.url, connections: CONNECTIONS, seconds, headers: { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' }, requests: subject.requests };
-  const cpu0 = processCpuMs(subject.server.pid);
+  const cpu0 = serverCpuMs(subject.server);
   const backends = subject.database ? backendsCpuMs(subject.database) : undefined;
   const r = await runLoad(spec, ctx.tmpDir);
-  const serverCpu = processCpuMs(subject.server.pid) - cpu0;
+  const serverCpu = serverCpuMs(subject.server) - cpu0;
   const postgresCpu = backends ? cpuBetween(backends, backendsCpuMs(subject.database!)) : NaN;
   if (r.non2xx > 0 || r.errors > 0) failures.push(`${subject.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors (${r.timeouts} timeouts); status codes ${JSON.stringify(r.statusCodes)}`);
   const lagAtEnd = subject.projects ? await settle(subject.server) : 0;
@@ -281,25 +309,28 @@ interface OurTarget extends Target {
   readonly label: string;
 }
 
-/** What {@link measureServer} measures: our server (and HTTP_BENCH_COMPARE's), and the reference to compare the POSTs with. */
+/** What {@link measureServer} measures: our server (and HTTP_BENCH_COMPARE's), others only POSTed to, and the reference. */
 interface Setup {
   readonly ours: readonly OurTarget[];
+  /** Measured in the POST rounds only (`pnpm start`'s one process beside the two-process deployment). */
+  readonly postOnly?: readonly OurTarget[];
   readonly reference?: Target;
 }
 
 /** Our servers: seed each, POST rounds (with the reference when given), GET rounds, the check. */
-async function measureServer(ctx: Context, { ours, reference }: Setup) {
+async function measureServer(ctx: Context, { ours, postOnly = [], reference }: Setup) {
   const seeded = new Map<string, string[]>();
-  for (const o of ours) {
+  for (const o of [...ours, ...postOnly]) {
     seeded.set(o.label, await seedCases(o.server, ctx.token, SEED_CASES));
     await settle(o.server);
   }
   const doPost = ONLY === undefined || ONLY === 'post' || ONLY === 'pglite';
   const doGet = ONLY === undefined || ONLY === 'get' || ONLY === 'pglite';
-  const posts: Subject[] = [...ours.map((o) => ({ name: o.label, ...o, requests: postRequests, projects: true })), ...(reference ? [{ name: 'reference', ...reference, requests: postRequests, projects: false }] : [])];
+  const posts: Subject[] = [...[...ours, ...postOnly].map((o) => ({ name: o.label, ...o, requests: postRequests, projects: true })), ...(reference ? [{ name: 'reference', ...reference, requests: postRequests, projects: false }] : [])];
   const post = doPost ? await compareRounds(ctx, 'POST /v1/cases', posts) : undefined;
-  const get = doGet ? await compareRounds(ctx, 'GET /v1/cases/{id}', ours.map((o) => ({ name: o.label, ...o, requests: getRequests(seeded.get(o.label)!), projects: false }))) : undefined;
-  for (const o of ours) await verifyCases(o.server, seeded.get(o.label)!.length + (post?.get(o.label)?.acknowledged ?? 0), doPost ? ROUNDS + 1 : 0);
+  const referenceGet = doGet && reference ? [{ name: 'reference', ...reference, requests: getRequests(await seedReference(reference.server, SEED_CASES)), projects: false }] : [];
+  const get = doGet ? await compareRounds(ctx, 'GET /v1/cases/{id}', [...ours.map((o) => ({ name: o.label, ...o, requests: getRequests(seeded.get(o.label)!), projects: false })), ...referenceGet]) : undefined;
+  for (const o of [...ours, ...postOnly]) await verifyCases(o.server, seeded.get(o.label)!.length + (post?.get(o.label)?.acknowledged ?? 0), doPost ? ROUNDS + 1 : 0);
   return { post, get };
 }
 
@@ -321,13 +352,20 @@ async function onPostgres(ctx: Context) {
   try {
     const mine = await freshDatabase('api');
     databases.push(mine);
+    const single = await freshDatabase('two');
+    databases.push(single);
     const theirs = await freshDatabase('ref');
     databases.push(theirs);
     const ours = await startOurs(ctx, 'api-postgres', { EVENT_STORE_URL: mine.url, DATABASE_URL: mine.url });
-    const reference = ONLY === 'get' ? undefined : await startReference(ctx, theirs.url);
-    console.log(`PostgreSQL: our server ${ours.url} (pid ${ours.pid}, log ${ours.logFile}) on database ${mine.name}; reference ${reference?.url ?? '-'} on ${theirs.name}; ${CONNECTIONS} connections`);
+    const twoProcesses = ONLY === 'get' ? undefined : await startOursWithWorker(ctx, 'api-two-processes', { EVENT_STORE_URL: single.url, DATABASE_URL: single.url });
+    const reference = await startReference(ctx, theirs.url);
+    console.log(`PostgreSQL: our server ${ours.url} (pid ${ours.pid}, log ${ours.logFile}) on database ${mine.name}; API and worker processes ${twoProcesses?.url ?? '-'} (pids ${twoProcesses ? pidsOf(twoProcesses).join(', ') : '-'}) on ${single.name}; reference ${reference.url} on ${theirs.name}; ${CONNECTIONS} connections`);
     const compare = await startCompare(ctx, databases);
-    return await measureServer(ctx, { ours: [{ label: 'ours', server: ours, database: mine.name }, ...compare], ...(reference ? { reference: { server: reference, database: theirs.name } } : {}) });
+    return await measureServer(ctx, {
+      ours: [{ label: 'ours', server: ours, database: mine.name }, ...compare],
+      postOnly: twoProcesses ? [{ label: 'two-processes', server: twoProcesses, database: single.name }] : [],
+      reference: { server: reference, database: theirs.name },
+    });
   } finally {
     await Promise.all(ctx.servers.map((s) => s.stop()));
     process.off('SIGINT', interrupted);
@@ -350,13 +388,15 @@ async function onPglite(ctx: Context) {
 function report(pgPost: Map<string, Summary>, pgGet: Map<string, Summary>, litePost: Map<string, Summary>, liteGet: Map<string, Summary>): void {
   const ours = pgPost.get('ours')!;
   const ref = pgPost.get('reference')!;
+  const two = pgPost.get('two-processes')!;
   const get = pgGet.get('ours')!;
+  const refGet = pgGet.get('reference')!;
   const lp = litePost.get('ours-pglite')!;
   const lg = liteGet.get('ours-pglite')!;
   const ratio = round2(ours.rate / ref.rate);
-  figure('api.http.post-cases', Math.round(ours.rate), 'req/s', { reference: Math.round(ref.rate), ratio, 'p99-ms': ours.p99, 'reference-p99-ms': ref.p99 });
+  figure('api.http.post-cases', Math.round(ours.rate), 'req/s', { reference: Math.round(ref.rate), ratio, 'p99-ms': ours.p99, 'reference-p99-ms': ref.p99, 'two-processes': Math.round(two.rate), 'two-processes-p99-ms': two.p99 });
   figure('api.http.post-cases.p99', ours.p99, 'ms', { 'p50-ms': ours.p50, reference: ref.p99 });
-  figure('api.http.get-case', Math.round(get.rate), 'req/s', { 'p50-ms': get.p50, 'p99-ms': get.p99 });
+  figure('api.http.get-case', Math.round(get.rate), 'req/s', { reference: Math.round(refGet.rate), ratio: round2(get.rate / refGet.rate), 'p50-ms': get.p50, 'p99-ms': get.p99, 'reference-p99-ms': refGet.p99 });
   figure('api.http.post-cases.pglite', Math.round(lp.rate), 'req/s', { 'p50-ms': lp.p50, 'p99-ms': lp.p99, postgres: Math.round(ours.rate) });
   figure('api.http.get-case.pglite', Math.round(lg.rate), 'req/s', { 'p50-ms': lg.p50, 'p99-ms': lg.p99, postgres: Math.round(get.rate) });
   const missed = [

@@ -14,7 +14,7 @@ export const API_DIR = fileURLToPath(new URL('../..', import.meta.url));
 /** A started server process. */
 export interface ServerProcess {
   readonly name: string;
-  /** Its origin, `http://127.0.0.1:port`. */
+  /** Its origin, `http://127.0.0.1:port` (empty for a process that serves no HTTP, like a worker). */
   readonly url: string;
   readonly pid: number;
   /** Where its stdout and stderr go. */
@@ -34,15 +34,17 @@ export interface StartOptions {
   /** Extra node options before the script (e.g. `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
   readonly readyTimeoutMs?: number;
+  /** What it prints once ready (default `listening on <url>`; a first group, if any, is its URL). */
+  readonly ready?: RegExp;
 }
 
 /** The environment minus what would change how a server is configured (the bench sets those). */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const { NODE_OPTIONS: _o, JWT_SECRET: _s, JWKS_URL: _j, EVENT_STORE_URL: _e, DATABASE_URL: _d, DATA_DIR: _dd, PORT: _p, HOST: _h, LOG_LEVEL: _l, ...env } = process.env;
+  const { NODE_OPTIONS: _o, JWT_SECRET: _s, JWKS_URL: _j, EVENT_STORE_URL: _e, DATABASE_URL: _d, DATA_DIR: _dd, PORT: _p, HOST: _h, LOG_LEVEL: _l, WORKER: _w, ...env } = process.env;
   return { ...env, ...extra };
 }
 
-/** Starts a server process and waits until it says where it listens. */
+/** Starts a server process and waits until it says where it listens (or that it is ready). */
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
   const logFile = path.join(options.logDir, `${options.name}.log`);
   const fd = openSync(logFile, 'w');
@@ -50,7 +52,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const url = await listeningUrl(child, logFile, options.readyTimeoutMs ?? 120_000);
+    const url = await readyUrl(child, logFile, options.ready ?? /listening on (http:\/\/\S+)/, options.readyTimeoutMs ?? 120_000);
     return { name: options.name, url, pid: child.pid!, logFile, stop: (graceMs = 20_000) => stopChild(child, exited, graceMs) };
   } catch (e) {
     await stopChild(child, exited, 1_000);
@@ -58,14 +60,14 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   }
 }
 
-async function listeningUrl(child: ChildProcess, logFile: string, timeoutMs: number): Promise<string> {
+async function readyUrl(child: ChildProcess, logFile: string, ready: RegExp, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const log = readFileSync(logFile, 'utf8');
-    const url = /listening on (http:\/\/\S+)/.exec(log)?.[1];
-    if (url) return url;
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${path.basename(logFile)}: the server exited before listening:\n${log.slice(-2_000)}`);
-    if (Date.now() > deadline) throw new Error(`${path.basename(logFile)}: not listening after ${timeoutMs} ms:\n${log.slice(-2_000)}`);
+    const match = ready.exec(log);
+    if (match) return match[1] ?? '';
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${path.basename(logFile)}: the process exited before it was ready:\n${log.slice(-2_000)}`);
+    if (Date.now() > deadline) throw new Error(`${path.basename(logFile)}: not ready after ${timeoutMs} ms:\n${log.slice(-2_000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
