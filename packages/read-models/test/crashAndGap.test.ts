@@ -7,7 +7,7 @@ import { builtinCalendars } from '@disclosure/calendar';
 import { pgSession, PostgresEventStore, sqlDatabaseOnSession } from '@disclosure/event-store';
 import { Projector } from '@disclosure/read-models';
 import { applyWorkload, generateWorkload } from './support/workload.js';
-import { openStores, snapshot } from './support/databases.js';
+import { allReadable, openStores, snapshot, untilCaughtUp } from './support/databases.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const calendars = builtinCalendars();
@@ -34,6 +34,7 @@ t.test('a projector killed (SIGKILL) inside a batch resumes to read models equal
   const s = await openStores('postgres');
   t.teardown(() => s.close());
   await applyWorkload(s.store, generateWorkload({ cases: 80, seed: 11, days: 60, tail: 0 }));
+  await allReadable(s);
   const killed = await runProjector(s.url!, 5);
   t.equal(killed.signal, 'SIGKILL', 'killed');
   t.notOk(killed.out.includes('caught-up'));
@@ -68,7 +69,7 @@ t.test('an append held open while later appends commit is projected once it comm
   t.equal(during.events, 0, 'nothing is projected past the open transaction');
   await client.query('COMMIT');
   await client.end();
-  for (;;) if ((await projector.step()).caughtUp) break;
+  await untilCaughtUp(projector, s);
   const ids = (await s.db.selectFrom('cases').select('case_id').execute()).map((r) => r.case_id).sort();
   t.same(ids, first.map((c) => c.caseId).sort(), 'the late-committing case is there, with the others');
 });

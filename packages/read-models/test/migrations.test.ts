@@ -11,7 +11,7 @@ onEveryStore(t, (t, s) => {
   t.test('0003 on a database projected before it: the clock columns are filled by replay, the counters are not counted twice', async (t) => {
     const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 100 });
     await applyWorkload(s.store, generateWorkload({ cases: 60, seed: 3 }));
-    await untilCaughtUp(projector);
+    await untilCaughtUp(projector, s);
     const projected = await snapshot(s.db);
     t.ok(projected.cases.some((r) => r.clock_status === 'paused' && r.overdue_from !== r.due_date), 'the workload has paused cases');
 
@@ -22,7 +22,7 @@ onEveryStore(t, (t, s) => {
     const migrated = await s.db.selectFrom('cases').select(['clock_facts', 'overdue_from']).execute();
     t.ok(migrated.every((r) => r.clock_facts === null && r.overdue_from === null), 'right after 0003 the new columns are empty');
 
-    await untilCaughtUp(projector);
+    await untilCaughtUp(projector, s);
     t.same(await snapshot(s.db), projected, 'after the replay the tables equal the ones projected under 0003');
   });
 });

@@ -3,7 +3,7 @@ import { builtinCalendars } from '@disclosure/calendar';
 import type { CaseCommand } from '@disclosure/domain';
 import { Projector } from '@disclosure/read-models';
 import { applyCommand, applyWorkload, generateWorkload } from './support/workload.js';
-import { onEveryStore, snapshot, untilCaughtUp } from './support/databases.js';
+import { allReadable, onEveryStore, snapshot, untilCaughtUp } from './support/databases.js';
 
 const calendars = builtinCalendars();
 
@@ -47,7 +47,7 @@ onEveryStore(t, (t, s) => {
     ];
     for (const [i, command] of workload.commands.entries()) {
       await applyCommand(s.store, command);
-      await untilCaughtUp(projector);
+      await untilCaughtUp(projector, s);
       t.match(await row(), expectations[i]!, `after ${command.type}`);
       const inQueue = (await queue()).some((q) => q.case_id === caseId);
       t.equal(inQueue, i < 8, `${inQueue ? 'in' : 'out of'} the work queue after ${command.type}`);
@@ -69,10 +69,10 @@ onEveryStore(t, (t, s) => {
     const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 37 });
     const half = Math.floor(workload.commands.length / 2);
     await applyWorkload(s.store, workload, half);
-    await untilCaughtUp(projector);
+    await untilCaughtUp(projector, s);
     for (const command of workload.commands.slice(half)) await applyCommand(s.store, command);
     const states = new Set(workload.commands.map((c) => c.caseId)).size;
-    await untilCaughtUp(projector);
+    await untilCaughtUp(projector, s);
     const incremental = await snapshot(s.db);
     t.equal(incremental.cases.length, states, 'every case projected');
     t.ok(new Set(incremental.cases.map((c) => c.status)).size >= 6, `cases in many states: ${[...new Set(incremental.cases.map((c) => c.status))].join(', ')}`);
@@ -88,7 +88,7 @@ onEveryStore(t, (t, s) => {
     const bad = { id: randomUUID(), type: 'CaseArchived', version: 1, data: { archivedOn: '2025-10-01' }, metadata: { actor: 'x', agency: 'demo', role: 'admin', correlationId: randomUUID(), causationId: null, occurredAt: '2025-10-01T00:00:00Z' } };
     await s.store.append('22222222-2222-4222-8222-222222222222', [bad], { expectedRevision: 'no_stream' });
     await applyWorkload(s.store, generateWorkload({ cases: 5, seed: 4 }));
-    await untilCaughtUp(projector);
+    await untilCaughtUp(projector, s);
     const status = await projector.status();
     t.equal(status.parked.length, 4, 'parked once per projection');
     t.match(status.parked[0], { caseId: '22222222-2222-4222-8222-222222222222', eventType: 'CaseArchived', error: /InvalidEventSequence/ });
@@ -98,6 +98,7 @@ onEveryStore(t, (t, s) => {
 
   t.test('two projectors on one database (two worker processes) never apply an event twice', async (t) => {
     await applyWorkload(s.store, generateWorkload({ cases: 80, seed: 11 }));
+    await allReadable(s);
     const one = new Projector({ store: s.store, db: s.db, calendars, batchSize: 25 });
     const two = new Projector({ store: s.store, db: s.db, calendars, batchSize: 25 });
     const steps = { one: 0, two: 0 };
@@ -118,7 +119,7 @@ onEveryStore(t, (t, s) => {
   t.test('rebuilding one projection leaves the others alone and catches it up', async (t) => {
     const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 50 });
     await applyWorkload(s.store, generateWorkload({ cases: 30, seed: 5 }));
-    await untilCaughtUp(projector);
+    await untilCaughtUp(projector, s);
     const before = await snapshot(s.db);
     const cpBefore = await projector.checkpoints();
     await projector.rebuild(['agency_stats']);

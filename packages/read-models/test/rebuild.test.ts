@@ -2,7 +2,7 @@ import t from 'tap';
 import { builtinCalendars } from '@disclosure/calendar';
 import { Projector } from '@disclosure/read-models';
 import { applyCommand, applyWorkload, generateWorkload } from './support/workload.js';
-import { onEveryStore, snapshot, untilCaughtUp } from './support/databases.js';
+import { allReadable, onEveryStore, snapshot, untilCaughtUp } from './support/databases.js';
 
 // The rebuild reads pages ahead and folds a batch while the previous one commits. Small pages and
 // batches make a few hundred events run through every part of that: many pages per batch, many
@@ -16,7 +16,7 @@ onEveryStore(t, (t, s) => {
   t.test('a rebuild in many pages and batches gives the tables incremental projection gives', async (t) => {
     const workload = generateWorkload({ cases: 60, seed: 21, days: 60, tail: 0 });
     await applyWorkload(s.store, workload);
-    await untilCaughtUp(new Projector({ store: s.store, db: s.db, calendars, batchSize: 17 }));
+    await untilCaughtUp(new Projector({ store: s.store, db: s.db, calendars, batchSize: 17 }), s);
     const incremental = await snapshot(s.db);
     const progress: number[] = [];
     const done = await new Projector({ store: s.store, db: s.db, calendars, ...small }).rebuild([], (n) => progress.push(n));
@@ -33,8 +33,9 @@ onEveryStore(t, (t, s) => {
     const half = Math.floor(workload.commands.length / 2);
     await applyWorkload(s.store, workload, half);
     const projector = new Projector({ store: s.store, db: s.db, calendars, ...small });
-    await untilCaughtUp(projector);
+    await untilCaughtUp(projector, s);
     for (const command of workload.commands.slice(half)) await applyCommand(s.store, command);
+    await allReadable(s);
     await projector.rebuild(['annual_facts']); // the others are still at the half-way checkpoint
     const cps = await projector.checkpoints();
     t.equal(new Set(cps.values()).size, 1, 'all projections at one checkpoint');
@@ -45,6 +46,7 @@ onEveryStore(t, (t, s) => {
 
   t.test('a batch failing mid-rebuild leaves the last committed batch; projection resumes from it', async (t) => {
     await applyWorkload(s.store, generateWorkload({ cases: 40, seed: 23, days: 40, tail: 0 }));
+    await allReadable(s);
     await new Projector({ store: s.store, db: s.db, calendars }).rebuild();
     const clean = await snapshot(s.db);
     let commits = 0;
@@ -62,7 +64,7 @@ onEveryStore(t, (t, s) => {
     t.equal(progress.length, 2, 'two batches committed');
     const after = await s.db.selectFrom('projection_checkpoints').select(['events']).execute();
     t.ok(after.length === 4 && after.every((c) => Number(c.events) === progress[1]), 'the checkpoints are those of the second batch: the third rolled back');
-    await untilCaughtUp(new Projector({ store: s.store, db: s.db, calendars }));
+    await untilCaughtUp(new Projector({ store: s.store, db: s.db, calendars }), s);
     t.same(await snapshot(s.db), clean, 'resumed to the tables of a clean rebuild');
   });
 });

@@ -53,12 +53,24 @@ export function pgSession(client: pg.Pool | pg.ClientBase): SqlSession {
 }
 
 /**
- * A {@link SqlDatabase} over a `pg` pool. LISTEN uses a connection of its own so it never holds a
+ * How long, at most, a connection of ours may sit idle inside a transaction before the server ends
+ * it (`idle_in_transaction_session_timeout`). Every transaction still open on the server holds back
+ * every reader of `readAll` (see schema.ts): a transaction a bug or a hung process leaves open would
+ * stall projections, webhooks and subscriptions of every database on the server for as long as it
+ * stays open. Ours last milliseconds; this bounds a leaked one to a minute.
+ * @example new pg.Pool({ connectionString, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS })
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * A {@link SqlDatabase} over a `pg` pool (its connections end a transaction left idle for
+ * {@link IDLE_IN_TRANSACTION_TIMEOUT_MS} unless `config` says otherwise). LISTEN uses a connection of its own so it never holds a
  * pool slot that appends need.
  * @example const db = pgDatabase({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', max: 20 });
  */
 export function pgDatabase(config: pg.PoolConfig): SqlDatabase {
-  const pool = new pg.Pool(config);
+  const settings: pg.PoolConfig = { idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS, ...config };
+  const pool = new pg.Pool(settings);
   pool.on('error', () => {}); // an idle client lost with the server: the next query reports it
   // A checked-out client has no pool listener: a server restart between its queries (inside a
   // transaction) would emit an unhandled 'error' and crash the process. Its next query reports it.
@@ -82,7 +94,7 @@ export function pgDatabase(config: pg.PoolConfig): SqlDatabase {
       }
     },
     async listen(channel, onNotify) {
-      const client = new pg.Client(config);
+      const client = new pg.Client(settings);
       client.on('error', () => {});
       await client.connect();
       client.on('notification', (n) => {

@@ -8,7 +8,7 @@ export interface StoreFixture {
   open(): Promise<EventStore>;
   /** Whether independent appends can run at the same time (a server) or queue one by one (PGlite). */
   readonly concurrentTransactions: boolean;
-  /** Starts an append whose transaction stays open until `commit` is called. */
+  /** Starts an append whose transaction stays open until `commit` is called (a second call does nothing). */
   holdOpenAppend?(store: EventStore, streamId: string, events: readonly NewEvent[]): Promise<{ commit(): Promise<void>; done: Promise<unknown> }>;
   /** Changes a stored event's data behind the store's back (an insider editing the database). */
   tamper?(store: EventStore, streamId: string, revision: number): Promise<void>;

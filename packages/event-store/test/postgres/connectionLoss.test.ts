@@ -30,3 +30,20 @@ t.test('a connection killed by the server inside a transaction fails that transa
   const one = next.rows[0]?.one;
   t.equal(one, 1, 'the pool serves the next query on a new connection');
 });
+
+t.test('a transaction left open ends by itself: the server closes a connection idle inside one after a minute, so a leak cannot hold readers back for longer', async (t) => {
+  const db = pgDatabase({ connectionString: url, max: 1 });
+  t.teardown(() => db.close());
+  const shown = await db.transaction((s) => s.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout'));
+  t.equal(shown.rows[0]!.idle_in_transaction_session_timeout, '1min');
+  const own = pgDatabase({ connectionString: url, max: 1, idle_in_transaction_session_timeout: 150 });
+  t.teardown(() => own.close());
+  const left = own.transaction(async (s) => {
+    await s.query('SELECT 1');
+    await new Promise((r) => setTimeout(r, 600)); // a transaction forgotten between two statements
+    await s.query('SELECT 1');
+  });
+  await t.rejects(left, 'the server ended it');
+  const next = await own.query<{ one: number }>('SELECT 1 AS one');
+  t.equal(next.rows[0]!.one, 1, 'and the pool goes on with a new connection');
+});

@@ -26,9 +26,12 @@ const fixture: StoreFixture = {
     await held.append(streamId, events, { expectedRevision: 'no_stream' });
     let release!: () => void;
     const done = new Promise<void>((r) => (release = r));
+    let committed = false;
     return {
       done,
       async commit() {
+        if (committed) return;
+        committed = true;
         await client.query('COMMIT');
         await client.end();
         release();

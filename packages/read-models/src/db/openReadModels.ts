@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '@disclosure/event-store';
 import { migrateToLatest } from './migrations.js';
 import { PGliteDialect } from './pgliteDialect.js';
 import type { ReadModelDatabase } from './schema.js';
@@ -27,7 +28,7 @@ export async function openReadModels(options: ReadModelsOptions = {}): Promise<K
   const dialect =
     options.url === undefined
       ? new PGliteDialect(await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), parsers: { 1082: (v: string) => v } }))
-      : new PostgresDialect({ pool: quietPool(new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })) });
+      : new PostgresDialect({ pool: quietPool(new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS })) });
   const db = new Kysely<ReadModelDatabase>({ dialect });
   if (options.migrate !== false) await migrateToLatest(db);
   return db;

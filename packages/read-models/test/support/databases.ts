@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
-import { pgDatabase, pgliteDatabase, PostgresEventStore, type EventStore } from '@disclosure/event-store';
+import { pgDatabase, pgliteDatabase, PostgresEventStore, type EventStore, type SqlDatabase } from '@disclosure/event-store';
 import { openReadModels, type ReadModelDatabase } from '@disclosure/read-models';
 
 export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -31,20 +31,26 @@ export interface Stores {
   readonly store: EventStore;
   readonly db: Kysely<ReadModelDatabase>;
   readonly url?: string;
+  /** The position of the last event stored, readable yet or not (-1 for none): any transaction open on the server holds `readAll` back a moment. */
+  head(): Promise<bigint>;
   close(): Promise<void>;
 }
+
+const headOf = async (events: SqlDatabase, schema: string) => BigInt((await events.query<{ p: string }>(`SELECT coalesce(max(position), -1)::text AS p FROM ${schema}.events`)).rows[0]!.p);
 
 /** An event store and read models on PostgreSQL (one fresh database) or PGlite (in memory). */
 export async function openStores(kind: 'postgres' | 'pglite'): Promise<Stores> {
   if (kind === 'pglite') {
-    const store = await PostgresEventStore.open(await pgliteDatabase());
+    const events = await pgliteDatabase();
+    const store = await PostgresEventStore.open(events);
     const db = await openReadModels();
-    return { name: 'PGlite', store, db, close: async () => { await store.close(); await db.destroy(); } };
+    return { name: 'PGlite', store, db, head: () => headOf(events, 'disclosure'), close: async () => { await store.close(); await db.destroy(); } };
   }
   const fresh = await freshPostgres();
-  const store = await PostgresEventStore.open(pgDatabase({ connectionString: fresh.url, max: 10 }), { schema: 'events' });
+  const events = pgDatabase({ connectionString: fresh.url, max: 10 });
+  const store = await PostgresEventStore.open(events, { schema: 'events' });
   const db = await openReadModels({ url: fresh.url });
-  return { name: 'PostgreSQL', store, db, url: fresh.url, close: async () => { await store.close(); await db.destroy(); await fresh.drop(); } };
+  return { name: 'PostgreSQL', store, db, url: fresh.url, head: () => headOf(events, 'events'), close: async () => { await store.close(); await db.destroy(); await fresh.drop(); } };
 }
 
 /** Every read-model table's rows in key order, for comparing two projections of the same events. */
@@ -57,8 +63,23 @@ export async function snapshot(db: Kysely<ReadModelDatabase>) {
   };
 }
 
-/** Projects until caught up. */
-export async function untilCaughtUp(projector: { step(batch?: number): Promise<{ caughtUp: boolean }> }, batch?: number): Promise<void> {
+/**
+ * Waits until every event the stores hold is readable: any transaction open on the server (another
+ * test file's, held on purpose) holds `readAll` back a moment. Once readable, an event stays so —
+ * a transaction that starts later cannot hold back what committed before it.
+ */
+export async function allReadable(stores: Pick<Stores, 'head' | 'store'>): Promise<void> {
+  const head = await stores.head();
+  if (head < 0n) return;
+  for (let i = 0; (await stores.store.readAll({ fromPosition: head - 1n, limit: 1 })).length === 0; i++) {
+    if (i > 1_000) throw new Error(`the event at ${head} did not become readable within 20 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Projects until caught up with every event the stores hold (see {@link allReadable}). */
+export async function untilCaughtUp(projector: { step(batch?: number): Promise<{ caughtUp: boolean }> }, stores: Pick<Stores, 'head' | 'store'>, batch?: number): Promise<void> {
+  await allReadable(stores);
   for (;;) if ((await projector.step(batch)).caughtUp) return;
 }
 
@@ -83,6 +104,7 @@ export function onEveryStore(t: import('tap').Test, body: (t: import('tap').Test
         get url() {
           return current!.url;
         },
+        head: () => current!.head(),
         close: () => current!.close(),
       };
       t.beforeEach(async () => {

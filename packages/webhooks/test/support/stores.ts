@@ -31,7 +31,12 @@ export async function openWebhookStores(kind: 'postgres' | 'pglite'): Promise<We
   const fresh = await freshPostgres();
   const events = pgDatabase({ connectionString: fresh.url, max: 6 });
   const store = await PostgresEventStore.open(events, { schema: 'events' });
-  const db = new Kysely<WebhookDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: fresh.url, max: 8 }) }) });
+  const pool = new pg.Pool({ connectionString: fresh.url, max: 8 });
+  // as the product's pools do (openReadModels): a connection the server ends is reported by the next
+  // query, not thrown as an uncaught error that fails whichever test runs then
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<WebhookDatabase>({ dialect: new PostgresDialect({ pool }) });
   await migrateWebhooks(db);
   return { kind, store, db, url: fresh.url, head: () => head(events, 'events'), close: async () => { await store.close(); await db.destroy(); await fresh.drop(); } };
 }
