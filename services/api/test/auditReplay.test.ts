@@ -87,3 +87,12 @@ t.test('the timeline shows an event it has no words for, or whose data lost its 
   t.same(describeEvent('SomethingNew', { a: 1 }), { name: 'SomethingNew', words: '{"a":1}' });
   t.same(describeEvent('CaseAssigned', { nobody: true }), { name: '分配承办人', words: '{"nobody":true}' });
 });
+
+t.test('the timeline cites the receipt rule of the case’s own law: 第31条 under the 2019 条例, s.10(6) for a UK council', async (t) => {
+  const received = (profileId: string) => ({ channel: 'email', evidence: { arrivedOn: '2025-12-18' }, receivedOn: '2025-12-18', profileId, applicant: { kind: 'natural-person', name: '张三' }, request: { description: '文件' } });
+  t.match(describeEvent('RequestReceived', received('CN-2019')).words, /收到申请之日为 2025-12-18（条例 第31条）/);
+  const uk = describeEvent('RequestReceived', received('UK-FOIA')).words;
+  t.match(uk, /收到申请之日为 2025-12-18（s\.10\(6\)/);
+  t.notMatch(uk, /第31条/);
+  t.match(describeEvent('RequestReceived', received('CN-2008')).words, /（2008年条例 第24条/);
+});

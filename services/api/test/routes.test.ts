@@ -43,7 +43,8 @@ t.test('POST /v1/cases for an agency under another law: received the day the req
   const uk = await callerAs(app, 'caseworker', 'cw-uk', UK_COUNCIL.id);
   // FOIA s.10(6)(a) has no channel rule like 条例 第31条: the day the authority received the request
   const missing = assertProblem(t, await uk.post('/v1/cases', receiveBody('2025-12-19', { channel: 'in-person', evidence: { handedInOn: '2025-12-19' } })), 'receipt-evidence-missing', 'the 第31条 fact instead');
-  t.match(missing, { channel: 'in-person', rule: 'arrived', field: 'arrivedOn', detail: 'a request by in-person is received on the day it arrived: evidence.arrivedOn is required' });
+  t.match(missing, { channel: 'in-person', rule: 'arrived', field: 'arrivedOn', citation: /^s\.10\(6\)/, detail: /^a request by in-person is received on the day it arrived \(s\.10\(6\).*\): evidence\.arrivedOn is required$/ });
+  t.notMatch(missing.detail, /条例/, 'the UK council is told its own law, not 条例');
   const res = await uk.post('/v1/cases', receiveBody('2025-12-19', { channel: 'email', evidence: { arrivedOn: '2025-12-18' } }));
   t.equal(res.statusCode, 201, res.body);
   // s.10(1): the twentieth working day following Thu 12-18: 12-19 (1), 22, 23, 24 (4); 25 Christmas, 26 Boxing

@@ -142,20 +142,23 @@ export interface ReceiptRuleInForce<C extends Channel = Channel> {
   readonly rule: JurisdictionProfile['receiptRules'][C];
   readonly field: ReceiptDateField;
   readonly recordedOn: IsoDate;
+  /** Where the rule comes from in the profile's law. */
+  readonly citation: string;
 }
 
 /**
  * The receipt rule for a request on `channel` recorded at `at` under `jurisdiction`: the rule of
  * the profile in force on the recording day (the receipt date is not known until the rule gives
  * it), or undefined when the engine has no profile for the jurisdiction.
- * @example receiptRuleOf('GB', 'system', '2025-12-19T15:00:00Z') // { rule: 'arrived', field: 'arrivedOn', recordedOn: '2025-12-19' }
+ * @example receiptRuleOf('GB', 'system', '2025-12-19T15:00:00Z') // { rule: 'arrived', field: 'arrivedOn', recordedOn: '2025-12-19', citation: 's.10(6): …' }
  */
 export function receiptRuleOf<C extends Channel>(jurisdiction: string, channel: C, at: string): ReceiptRuleInForce<C> | undefined {
   const anyProfile = BUILTIN_PROFILES.find((p) => p.jurisdiction === jurisdiction);
   if (!anyProfile) return undefined;
   const recordedOn = localDate(at, anyProfile.timeZone);
-  const rule = (profileForOrNull(jurisdiction, recordedOn) ?? anyProfile).receiptRules[channel]; // 条例 第31条, or the profile's own law
-  return { rule, field: RECEIPT_FIELDS[rule], recordedOn };
+  const profile = profileForOrNull(jurisdiction, recordedOn) ?? anyProfile;
+  const rule = profile.receiptRules[channel]; // 条例 第31条, or the profile's own law
+  return { rule, field: RECEIPT_FIELDS[rule], recordedOn, citation: profile.receiptCitation };
 }
 
 const CURRENCIES: Readonly<Record<string, string>> = { CN: 'CNY', GB: 'GBP', US: 'USD', IE: 'EUR', AU: 'AUD' };
@@ -192,9 +195,9 @@ function receiveRequest(command: CaseCommandOf<'receiveRequest'>, ctx: DecideCon
   const { jurisdiction, channel, evidence, applicant, request } = command.data;
   const inForce = receiptRuleOf(jurisdiction, channel, command.at);
   if (!inForce) return new InvalidValue('jurisdiction', `no profile for ${jurisdiction}`);
-  const { rule, field, recordedOn: today } = inForce;
+  const { rule, field, recordedOn: today, citation } = inForce;
   const receivedOn = evidence[field];
-  if (receivedOn === undefined) return new ReceiptEvidenceMissing(channel, rule, field);
+  if (receivedOn === undefined) return new ReceiptEvidenceMissing(channel, rule, field, citation);
   if (receivedOn > today) return new DateInFuture(`evidence.${field}`, receivedOn, today);
   const profile = profileForOrNull(jurisdiction, receivedOn); // a request received before 2019-05-15 keeps the 2008 rules
   if (!profile) return new InvalidValue(`evidence.${field}`, `no ${jurisdiction} law applies to a request received on ${receivedOn}`);

@@ -37,12 +37,15 @@ const RECEIPT_DAY: Readonly<Record<ReceiptRule, string>> = {
   arrived: 'it arrived',
 };
 
-/** The channel's receipt rule needs a fact the command does not give (条例 第31条, or the profile's own law). */
+/**
+ * The channel's receipt rule needs a fact the command does not give; `citation` names the rule's
+ * source in the profile's law (条例 第31条, FOIA s.10(6), …).
+ */
 export class ReceiptEvidenceMissing extends DomainError {
   readonly code = 'receipt-evidence-missing';
   override readonly name = 'ReceiptEvidenceMissing';
-  constructor(readonly channel: string, readonly rule: ReceiptRule, readonly field: string) {
-    super(`a request by ${channel} is received on the day ${RECEIPT_DAY[rule]}: evidence.${field} is required`);
+  constructor(readonly channel: string, readonly rule: ReceiptRule, readonly field: string, readonly citation: string) {
+    super(`a request by ${channel} is received on the day ${RECEIPT_DAY[rule]} (${citation}): evidence.${field} is required`);
   }
 }
 

@@ -45,7 +45,7 @@ export const PROBLEMS = {
   // domain refusals (packages/domain/src/decider/errors.ts)
   'command-not-allowed': { status: 409, title: 'The workflow does not allow this command in the case’s current state' },
   'wrong-agency': { status: 404, title: 'No such resource' },
-  'receipt-evidence-missing': { status: 422, title: 'The channel’s receipt rule needs a date the request does not give (条例 第31条)' },
+  'receipt-evidence-missing': { status: 422, title: 'The channel’s receipt rule needs a date the request does not give (see citation: 条例 第31条, or the agency’s own law)' },
   'date-in-future': { status: 422, title: 'A reported date is after today' },
   'date-out-of-order': { status: 422, title: 'A reported date is before the step it answers' },
   'correction-window-closed': { status: 422, title: 'A correction notice must go out within 7 working days of receipt (条例 第30条)' },

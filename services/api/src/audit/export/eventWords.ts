@@ -1,5 +1,5 @@
 import { APPLICANT_KINDS, reportRowOf, type CaseEventData, type CaseEventType, type CaseStatus, type ClockStatus, type ReplyOutcome } from '@disclosure/domain';
-import type { Channel } from '@disclosure/calendar';
+import { BUILTIN_PROFILES, type Channel } from '@disclosure/calendar';
 
 /**
  * A case's events in the words of the people who work and audit it: what the readable timeline of
@@ -128,11 +128,17 @@ export function outcomeWords(outcome: ReplyOutcome): string {
   return row;
 }
 
+/** Where the receipt date's rule comes from: 条例 第31条 under the 2019 条例, else the profile's own law (2008年条例 第24条, FOIA s.10(6), …). */
+function receiptLaw(profileId: string): string {
+  if (profileId === 'CN-2019') return '条例 第31条';
+  return BUILTIN_PROFILES.find((p) => p.id === profileId)?.receiptCitation ?? profileId;
+}
+
 type Describe = { readonly [T in CaseEventType]?: (d: CaseEventData<T>) => string };
 
 const DESCRIBE: Describe = {
   RequestReceived: (d) =>
-    `${CHANNEL_NAMES[d.channel] ?? d.channel}${originWords(d.evidence)}，收到申请之日为 ${d.receivedOn}（条例 第31条）。申请人：${d.applicant.name}（${APPLICANT_KIND_NAMES[d.applicant.kind] ?? d.applicant.kind}）。申请公开的信息：${quoted(d.request.description)}${d.request.writtenDownFromOralRequest ? '（口头申请，由工作人员代为填写，第29条）' : ''}。`,
+    `${CHANNEL_NAMES[d.channel] ?? d.channel}${originWords(d.evidence)}，收到申请之日为 ${d.receivedOn}（${receiptLaw(d.profileId)}）。申请人：${d.applicant.name}（${APPLICANT_KIND_NAMES[d.applicant.kind] ?? d.applicant.kind}）。申请公开的信息：${quoted(d.request.description)}${d.request.writtenDownFromOralRequest ? '（口头申请，由工作人员代为填写，第29条）' : ''}。`,
   RequestRegistered: (d) => `登记编号 ${d.registrationNumber}，登记日 ${d.registeredOn}（条例 第45条）。`,
   CaseAssigned: (d) => `承办人：${person(d.assignee)}。`,
   CorrectionRequested: (d) => `${d.noticeOn} 一次性告知申请人补正（条例 第30条），补正期限至 ${d.respondBy}。需补正：${d.items.join('；')}。`,
