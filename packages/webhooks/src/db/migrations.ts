@@ -114,6 +114,19 @@ export const WEBHOOK_MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('webhook_subscriptions').dropColumn('retired_at').execute();
     },
   },
+  '0004_applicant_data_needs_the_grant': {
+    async up(db: Kysely<any>) {
+      // Before the applicant-data-recipient grant, any integrator could give its own subscription the
+      // applicant-data scope. Nobody checked that grant for the subscriptions made then, so their
+      // scope is withdrawn (fail closed: the envelopes go on without personal data); an integrator
+      // holding the grant makes the subscription again. The description says what happened.
+      await sql`UPDATE webhook_subscriptions
+        SET scopes = array_remove(scopes, 'applicant-data'), updated_at = now(),
+            description = left('[applicant-data scope withdrawn: made before the applicant-data-recipient grant; subscribe again with it] ' || description, 500)
+        WHERE kind = 'events' AND 'applicant-data' = ANY(scopes)`.execute(db);
+    },
+    async down() {},
+  },
 };
 
 /** The migration table of the webhook package: its own history beside the read models'. */
