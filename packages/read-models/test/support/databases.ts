@@ -36,7 +36,8 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-const headOf = async (events: SqlDatabase, schema: string) => BigInt((await events.query<{ p: string }>(`SELECT coalesce(max(position), -1)::text AS p FROM ${schema}.events`)).rows[0]!.p);
+/** The position of the last event in `schema`'s events table, committed or not yet readable (-1 for none). */
+export const headOf = async (events: SqlDatabase, schema: string): Promise<bigint> => BigInt((await events.query<{ p: string }>(`SELECT coalesce(max(position), -1)::text AS p FROM ${schema}.events`)).rows[0]!.p);
 
 /** An event store and read models on PostgreSQL (one fresh database) or PGlite (in memory). */
 export async function openStores(kind: 'postgres' | 'pglite'): Promise<Stores> {

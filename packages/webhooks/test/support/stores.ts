@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import { pgDatabase, pgliteDatabase, PostgresEventStore, type EventStore, type SqlDatabase } from '@disclosure/event-store';
+import { pgDatabase, pgliteDatabase, PostgresEventStore, type EventStore } from '@disclosure/event-store';
 import { PGliteDialect } from '@disclosure/read-models';
 import { migrateWebhooks, type WebhookDatabase } from '@disclosure/webhooks';
-import { freshPostgres } from '../../../read-models/test/support/databases.js';
+import { freshPostgres, headOf } from '../../../read-models/test/support/databases.js';
 
 export interface WebhookStores {
   readonly kind: 'postgres' | 'pglite';
@@ -20,13 +20,12 @@ export interface WebhookStores {
 
 /** An event store and the webhook tables, migrated: on a fresh PostgreSQL database, or PGlite in memory. */
 export async function openWebhookStores(kind: 'postgres' | 'pglite'): Promise<WebhookStores> {
-  const head = async (events: SqlDatabase, schema: string) => BigInt((await events.query<{ p: string }>(`SELECT coalesce(max(position), -1)::text AS p FROM ${schema}.events`)).rows[0]!.p);
   if (kind === 'pglite') {
     const events = await pgliteDatabase();
     const store = await PostgresEventStore.open(events);
     const db = new Kysely<WebhookDatabase>({ dialect: new PGliteDialect(await PGlite.create()) });
     await migrateWebhooks(db);
-    return { kind, store, db, head: () => head(events, 'disclosure'), close: async () => { await store.close(); await db.destroy(); } };
+    return { kind, store, db, head: () => headOf(events, 'disclosure'), close: async () => { await store.close(); await db.destroy(); } };
   }
   const fresh = await freshPostgres();
   const events = pgDatabase({ connectionString: fresh.url, max: 6 });
@@ -38,7 +37,7 @@ export async function openWebhookStores(kind: 'postgres' | 'pglite'): Promise<We
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<WebhookDatabase>({ dialect: new PostgresDialect({ pool }) });
   await migrateWebhooks(db);
-  return { kind, store, db, url: fresh.url, head: () => head(events, 'events'), close: async () => { await store.close(); await db.destroy(); await fresh.drop(); } };
+  return { kind, store, db, url: fresh.url, head: () => headOf(events, 'events'), close: async () => { await store.close(); await db.destroy(); await fresh.drop(); } };
 }
 
 const context = (agency: string, at: string) => ({ actor: 'cw-1', agency, role: 'caseworker', correlationId: randomUUID(), causationId: null, occurredAt: at });
