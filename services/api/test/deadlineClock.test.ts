@@ -75,6 +75,7 @@ function killedAfter(store: EventStore, n: number): EventStore {
     },
     read: (stream, options) => store.read(stream, options),
     readAll: (options) => store.readAll(options),
+    backlog: (options) => store.backlog(options),
     subscribeToAll: (options) => store.subscribeToAll(options),
     close: () => store.close(),
   };

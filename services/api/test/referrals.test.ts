@@ -118,6 +118,7 @@ t.test('a restart, a second worker or a crash between the two appends never crea
     append: (...args) => (++appends === 2 ? Promise.reject(new Error('killed between the two appends')) : s.append(...args)),
     read: (...args) => s.read(...args),
     readAll: (...args) => s.readAll(...args),
+    backlog: (...args) => s.backlog(...args),
     subscribeToAll: (...args) => s.subscribeToAll(...args),
     close: () => s.close(),
   };

@@ -21,6 +21,7 @@ function underLoad(store: EventStore): EventStore & { readonly appended: () => n
       await store.append('load-generator', [{ id: randomUUID(), type: 'LoadGenerated', version: 1, data: { n: ++appended }, metadata: { actor: 'load', agency: 'demo', role: 'system', correlationId: randomUUID(), causationId: null, occurredAt: at } }], { expectedRevision: 'any' });
       return store.readAll(...args);
     },
+    backlog: (...args) => store.backlog(...args),
     subscribeToAll: (...args) => store.subscribeToAll(...args),
     close: () => store.close(),
     appended: () => appended,

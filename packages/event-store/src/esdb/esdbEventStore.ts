@@ -19,7 +19,7 @@ import {
 } from '@eventstore/db-client';
 import { GENESIS_HASH, sealEvents } from '../hashChain/hashChain.js';
 import { DuplicateEventId, EventStoreUnavailable, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../port/errors.js';
-import type { AllSubscription, AppendOptions, AppendResult, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../port/eventStore.js';
+import type { AllSubscription, AppendOptions, AppendResult, Backlog, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../port/eventStore.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ANY_RETRIES = 50;
@@ -183,6 +183,12 @@ export class EsdbEventStore implements EventStore {
       }
       return out;
     });
+  }
+
+  /** $all holds back nothing that committed: its backlog is what readAll gives after the position. */
+  async backlog(options: ReadAllOptions = {}): Promise<Backlog> {
+    const events = await this.readAll({ ...options, limit: options.limit ?? 10_000 });
+    return { events: events.length, oldestRecordedAt: events[0]?.metadata.recordedAt ?? null };
   }
 
   /**

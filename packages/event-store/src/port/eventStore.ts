@@ -80,6 +80,14 @@ export interface ReadAllOptions {
   readonly limit?: number;
 }
 
+/** How far the log reaches past a consumer's checkpoint (see {@link EventStore.backlog}). */
+export interface Backlog {
+  /** Events stored after the position, up to the limit asked for. */
+  readonly events: number;
+  /** When the first of them was recorded (`metadata.recordedAt`); null when there is none. */
+  readonly oldestRecordedAt: string | null;
+}
+
 export interface SubscribeOptions {
   /** Resume after this position (a stored checkpoint); default from the beginning. */
   readonly fromPosition?: bigint;
@@ -100,6 +108,13 @@ export interface EventStore {
   read(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Reads all streams in global order, never skipping an event that commits later. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The events stored after a position (at most `limit`, default 10,000), whether `readAll` gives
+   * them yet or not: an event that committed after another transaction began, which `readAll` holds
+   * back until that one ends, is counted. For monitoring a consumer's lag, never for reading: a
+   * transaction left open anywhere on the server shows as lag that grows, not as none.
+   */
+  backlog(options?: ReadAllOptions): Promise<Backlog>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { GENESIS_HASH, sealEvents, type SealedEvent } from '../hashChain/hashChain.js';
 import { DuplicateEventId, EventStoreUnavailable, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../port/errors.js';
-import type { AllSubscription, AppendOptions, AppendResult, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../port/eventStore.js';
+import type { AllSubscription, AppendOptions, Backlog, AppendResult, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../port/eventStore.js';
 import { catchUpSubscription } from '../subscriptions/catchUpSubscription.js';
 import { assertSchemaName, eventStoreDdl, MAX_BATCH, POSITION_SHIFT } from './schema.js';
 import { binaryInt4Array, binaryTextArray, binaryUuidArray } from './binaryArray.js';
@@ -10,6 +10,8 @@ import { sqlErrorOf, type SqlDatabase, type SqlSession } from './sqlClient.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TAIL_CACHE_SIZE = 50_000;
 const MAX_ANY_RETRIES = 50;
+/** Events a backlog counts at most (default). */
+const BACKLOG_LIMIT = 10_000;
 /**
  * Least time between the starts of two wake-up NOTIFYs while appends keep coming (see
  * #wakeSubscribers): a quiet store's first append is announced at once, a busy one's ≤ 100 times a second.
@@ -202,6 +204,19 @@ export class PostgresEventStore implements EventStore {
       ),
     );
     return rows.rows.map(toRecorded);
+  }
+
+  async backlog(options: ReadAllOptions = {}): Promise<Backlog> {
+    // committed rows past the position, readable or not: no snapshot bound, unlike readAll
+    const after = `FROM ${this.#schema}.events WHERE position > $1`;
+    const r = await unavailableOnConnectionError(() =>
+      this.#db.query<{ events: number; oldest: string | null }>(
+        `SELECT (SELECT count(*)::int FROM (SELECT 1 ${after} ORDER BY position LIMIT $2) b) AS events,
+                (SELECT metadata->>'recordedAt' ${after} ORDER BY position LIMIT 1) AS oldest`,
+        [String(options.fromPosition ?? -1n), options.limit ?? BACKLOG_LIMIT],
+      ),
+    );
+    return { events: r.rows[0]!.events, oldestRecordedAt: r.rows[0]!.oldest };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {

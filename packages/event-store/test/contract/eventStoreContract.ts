@@ -2,6 +2,15 @@ import type { Test } from 'tap';
 import { DuplicateEventId, InvalidAppend, StreamNotFound, verifyChain, WrongExpectedRevision, type EventStore, type RecordedEvent } from '@disclosure/event-store';
 import { anEvent, events, type StoreFixture } from './fixtures.js';
 
+/** The store's events once `count` of them are readable: a transaction open elsewhere on the server (another test file's) holds readAll back a moment. */
+async function readAllOf(store: EventStore, count: number): Promise<RecordedEvent[]> {
+  for (let tries = 0; ; tries++) {
+    const all = await store.readAll({ limit: count + 100 });
+    if (all.length >= count || tries >= 400) return all;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /**
  * The one contract every event store adapter must pass (DESIGN.md § Event store contract).
  * Each adapter's test file calls this with its fixture.
@@ -262,6 +271,8 @@ export function eventStoreContract(t: Test, fixture: StoreFixture): void {
       for (const [i, e] of later.entries()) await store.append(`case-gap-later-${i}`, [e], { expectedRevision: 'no_stream' });
       await readOnce(); // a reader polls while the held transaction is still open
       t.notOk(seen.some((e) => e.type === 'HeldOpen'), 'the held event is not visible yet');
+      // what the reader cannot have yet is still its lag: the later events committed, and are counted
+      t.match(await store.backlog({ fromPosition: checkpoint }), { events: 3 }, 'the backlog counts the committed events readAll holds back');
       await holder.commit();
       await holder.done;
     } else {
@@ -274,6 +285,17 @@ export function eventStoreContract(t: Test, fixture: StoreFixture): void {
     await readOnce();
     t.same(seen.map((e) => e.id).sort(), [held.id, ...later.map((e) => e.id)].sort(), 'the late-committing event is read, and every event once');
   }, !fixture.holdOpenAppend && 'the adapter has no transaction to hold open');
+
+  withStore('the backlog after a position: how many events are stored past it, and when the first was recorded', async (t, store) => {
+    t.same(await store.backlog(), { events: 0, oldestRecordedAt: null }, 'an empty store');
+    await store.append('case-backlog-a', events(4), { expectedRevision: 'no_stream' });
+    await store.append('case-backlog-b', events(3), { expectedRevision: 'no_stream' });
+    const all = await readAllOf(store, 7);
+    t.same(await store.backlog(), { events: 7, oldestRecordedAt: all[0]!.metadata.recordedAt });
+    t.same(await store.backlog({ fromPosition: all[3]!.position }), { events: 3, oldestRecordedAt: all[4]!.metadata.recordedAt });
+    t.same(await store.backlog({ fromPosition: all[3]!.position, limit: 2 }), { events: 2, oldestRecordedAt: all[4]!.metadata.recordedAt }, 'counted up to the limit');
+    t.same(await store.backlog({ fromPosition: all[6]!.position }), { events: 0, oldestRecordedAt: null }, 'caught up');
+  });
 
   withStore('a 1 MB event and Chinese text round-trip exactly', async (t, store) => {
     const big = { text: '政府信息公开申请 — 依申请公开 “引号” \\ 反斜杠 \n 换行 😀', blob: 'あ中文ü'.repeat(150_000), nested: { 数字: 1.5, 列表: [1, '二', { 三: null }], bool: false } };

@@ -21,6 +21,7 @@ function closingWith(store: EventStore, stop: () => Promise<void>): EventStore {
     append: (streamId, batch, options) => store.append(streamId, batch, options),
     read: (streamId, options) => store.read(streamId, options),
     readAll: (options) => store.readAll(options),
+    backlog: (options) => store.backlog(options),
     subscribeToAll: (options) => store.subscribeToAll(options),
     close: async () => {
       await store.close();

@@ -240,15 +240,16 @@ export class Projector {
     const parkedRows = await this.#db.selectFrom('parked_events').selectAll().orderBy('id').execute();
     const cps = await this.checkpoints();
     const lo = [...cps.values()].reduce((a, b) => (b < a ? b : a));
-    const behind = await this.#store.readAll({ ...(lo === START ? {} : { fromPosition: lo }), limit: 10_000 });
-    const oldest = behind[0]?.metadata.recordedAt;
+    // counted past what readAll gives: a transaction left open elsewhere on the server, which holds the projector back, shows as lag
+    const behind = await this.#store.backlog(lo === START ? {} : { fromPosition: lo });
+    const oldest = behind.oldestRecordedAt;
     return {
       projections: this.#projections.map((p) => {
         const r = rows.find((x) => x.projection === p.name);
         return { projection: p.name, position: r?.position ?? null, events: Number(r?.events ?? 0), updatedAt: r?.updated_at ?? null, parked: parkedRows.filter((x) => x.projection === p.name).length };
       }),
       parked: parkedRows.map((r) => ({ projection: r.projection, position: String(r.position), caseId: r.case_id, eventType: r.event_type, error: r.error, parkedAt: String(r.parked_at) })),
-      lag: { events: behind.length, seconds: oldest ? Math.max(0, (this.#now().getTime() - Date.parse(oldest)) / 1000) : 0 },
+      lag: { events: behind.events, seconds: oldest ? Math.max(0, (this.#now().getTime() - Date.parse(oldest)) / 1000) : 0 },
     };
   }
 
