@@ -1,6 +1,7 @@
 import t from 'tap';
 import { builtinCalendars } from '@disclosure/calendar';
 import type { CaseCommand } from '@disclosure/domain';
+import type { EventStore } from '@disclosure/event-store';
 import { Projector } from '@disclosure/read-models';
 import { applyCommand, applyWorkload, generateWorkload } from './support/workload.js';
 import { allReadable, onEveryStore, snapshot, untilCaughtUp } from './support/databases.js';
@@ -94,6 +95,35 @@ onEveryStore(t, (t, s) => {
     t.ok(incremental.cases.some((c) => Number(c.revision) >= 5), 'cases with many events, most of them evicted between two');
     await new Projector({ store: s.store, db: s.db, calendars }).rebuild([], () => {});
     t.same(await snapshot(s.db), incremental);
+  });
+
+  t.test('after a rebuild the cases it folded stay kept up to the live bound: a kept case’s next events need no read of its stream', async (t) => {
+    const workload = generateWorkload({ cases: 30, seed: 31, days: 30, tail: 0 });
+    const third = Math.floor(workload.commands.length / 3);
+    const apply = async (from: number, to: number) => {
+      for (const command of workload.commands.slice(from, to)) await applyCommand(s.store, command);
+    };
+    let reads = 0;
+    const counted: EventStore = { append: (...a) => s.store.append(...a), readAll: (...a) => s.store.readAll(...a), backlog: (...a) => s.store.backlog(...a), subscribeToAll: (...a) => s.store.subscribeToAll(...a), close: () => s.store.close(), read: (...a) => (reads++, s.store.read(...a)) };
+    await apply(0, third);
+    await allReadable(s);
+    const few = new Projector({ store: counted, db: s.db, calendars, cacheSize: 2 });
+    await few.rebuild([], () => {});
+    await apply(third, 2 * third);
+    reads = 0;
+    await untilCaughtUp(few, s);
+    t.ok(reads > 0, `a projector that keeps 2 cases reads the others’ streams after its rebuild (${reads} reads)`);
+
+    await allReadable(s);
+    const kept = new Projector({ store: counted, db: s.db, calendars }); // 10,000 cases: all of these
+    await kept.rebuild([], () => {});
+    await apply(2 * third, workload.commands.length);
+    reads = 0;
+    await untilCaughtUp(kept, s);
+    t.equal(reads, 0, 'one that keeps 10,000 still has every case its rebuild folded');
+    const projected = await snapshot(s.db);
+    await new Projector({ store: s.store, db: s.db, calendars }).rebuild([], () => {});
+    t.same(await snapshot(s.db), projected, 'the rows a clean rebuild gives');
   });
 
   t.test('an event a case cannot fold is parked; other cases and projections go on', async (t) => {

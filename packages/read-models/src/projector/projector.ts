@@ -164,6 +164,7 @@ export class Projector {
     this.#rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.#batchSize, REBUILD_BATCH);
     this.#rebuildPageSize = options.rebuildPageSize ?? REBUILD_PAGE;
     this.#cacheSize = this.#cacheLimit = options.cacheSize ?? CACHE_SIZE;
+    if (!Number.isInteger(this.#cacheSize) || this.#cacheSize < 0) throw new RangeError(`cacheSize ${options.cacheSize} is not a number of cases`);
     this.#now = options.now ?? (() => new Date());
     this.#beforeCommit = options.beforeCommit;
     this.#onOtherEvent = options.onOtherEvent;
