@@ -207,13 +207,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   async backlog(options: ReadAllOptions = {}): Promise<Backlog> {
+    const limit = options.limit ?? BACKLOG_LIMIT;
+    if (!(limit > 0)) return { events: 0, oldestRecordedAt: null }; // nothing counted: no oldest either, as on every adapter
     // committed rows past the position, readable or not: no snapshot bound, unlike readAll
     const after = `FROM ${this.#schema}.events WHERE position > $1`;
     const r = await unavailableOnConnectionError(() =>
       this.#db.query<{ events: number; oldest: string | null }>(
         `SELECT (SELECT count(*)::int FROM (SELECT 1 ${after} ORDER BY position LIMIT $2) b) AS events,
                 (SELECT metadata->>'recordedAt' ${after} ORDER BY position LIMIT 1) AS oldest`,
-        [String(options.fromPosition ?? -1n), options.limit ?? BACKLOG_LIMIT],
+        [String(options.fromPosition ?? -1n), limit],
       ),
     );
     return { events: r.rows[0]!.events, oldestRecordedAt: r.rows[0]!.oldest };
