@@ -22,7 +22,9 @@ export class Metrics {
         for (const r of rows) this.set({ agency: r.agency }, Number(r.n));
       },
     });
-    const lag = deps.projectorLag;
+    // both lag gauges are collected at once (prom-client collects every metric together): one reading serves both
+    let reading: ReturnType<NonNullable<typeof deps.projectorLag>> | undefined;
+    const lag = deps.projectorLag && (() => (reading ??= deps.projectorLag!().finally(() => (reading = undefined))));
     new Gauge({
       name: 'disclosure_projector_lag_events',
       help: 'Events not yet projected (capped at 10000)',
