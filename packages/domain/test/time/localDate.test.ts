@@ -78,10 +78,10 @@ t.test('the same answers as luxon on any instant of 1900–2200, in any offset f
   t.equal(checked >= 20_000, true, `${checked} instants checked`);
 });
 
-t.test('the same answers as luxon minute by minute through offset changes and midnights', async (t) => {
+t.test('the same answers as luxon every few minutes through offset changes and midnights', async (t) => {
   // DST starts and ends (whole, half-hour and Lord Howe's half-hour shifts), a zone that skipped a day
   // (Samoa, 2011-12-30), a fall-back at midnight (Havana), Tehran's changes at midnight on the half hour (2021), and ordinary midnights in odd offsets
-  const days = ['2025-03-09', '2025-11-02', '2025-03-30', '2025-10-26', '2025-04-06', '2025-10-05', '2011-12-29', '2011-12-30', '2025-11-02', '2025-09-26', '1970-01-01', '1901-12-13', '2021-03-21', '2021-09-21'];
+  const days = ['2025-03-09', '2025-11-02', '2025-03-30', '2025-10-26', '2025-04-06', '2025-10-05', '2011-12-29', '2011-12-30', '2025-09-26', '1970-01-01', '1901-12-13', '2021-03-21', '2021-09-21'];
   const zones = [...ZONES.filter((z) => !/^utc[+-]/i.test(z)), 'Pacific/Apia', 'America/Havana', 'America/Santiago', 'Asia/Tehran', 'Pacific/Chatham'];
   const differences: string[] = [];
   let checked = 0;
