@@ -19,7 +19,7 @@ import {
 } from '@eventstore/db-client';
 import { GENESIS_HASH, sealEvents } from '../hashChain/hashChain.js';
 import { DuplicateEventId, EventStoreUnavailable, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../port/errors.js';
-import type { AllSubscription, AppendOptions, AppendResult, Backlog, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../port/eventStore.js';
+import { BACKLOG_LIMIT, type AllSubscription, type AppendOptions, type AppendResult, type Backlog, type EventMetadata, type EventStore, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type SubscribeOptions } from '../port/eventStore.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ANY_RETRIES = 50;
@@ -187,7 +187,7 @@ export class EsdbEventStore implements EventStore {
 
   /** $all holds back nothing that committed: its backlog is what readAll gives after the position. */
   async backlog(options: ReadAllOptions = {}): Promise<Backlog> {
-    const events = await this.readAll({ ...options, limit: options.limit ?? 10_000 });
+    const events = await this.readAll({ ...options, limit: options.limit ?? BACKLOG_LIMIT });
     return { events: events.length, oldestRecordedAt: events[0]?.metadata.recordedAt ?? null };
   }
 

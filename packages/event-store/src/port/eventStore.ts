@@ -80,6 +80,9 @@ export interface ReadAllOptions {
   readonly limit?: number;
 }
 
+/** Events a backlog counts at most unless told otherwise (see {@link EventStore.backlog}). */
+export const BACKLOG_LIMIT = 10_000;
+
 /** How far the log reaches past a consumer's checkpoint (see {@link EventStore.backlog}). */
 export interface Backlog {
   /** Events stored after the position, up to the limit asked for. */
@@ -109,7 +112,7 @@ export interface EventStore {
   /** Reads all streams in global order, never skipping an event that commits later. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
-   * The events stored after a position (at most `limit`, default 10,000), whether `readAll` gives
+   * The events stored after a position (at most `limit`, default {@link BACKLOG_LIMIT}), whether `readAll` gives
    * them yet or not: an event that committed after another transaction began, which `readAll` holds
    * back until that one ends, is counted. For monitoring a consumer's lag, never for reading: a
    * transaction left open anywhere on the server shows as lag that grows, not as none.

@@ -1,6 +1,6 @@
 import { GENESIS_HASH, sealEvents, type SealedEvent } from '../hashChain/hashChain.js';
 import { DuplicateEventId, EventStoreUnavailable, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../port/errors.js';
-import type { AllSubscription, AppendOptions, Backlog, AppendResult, EventMetadata, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../port/eventStore.js';
+import { BACKLOG_LIMIT, type AllSubscription, type AppendOptions, type AppendResult, type Backlog, type EventMetadata, type EventStore, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type SubscribeOptions } from '../port/eventStore.js';
 import { catchUpSubscription } from '../subscriptions/catchUpSubscription.js';
 import { assertSchemaName, eventStoreDdl, MAX_BATCH, POSITION_SHIFT } from './schema.js';
 import { binaryInt4Array, binaryTextArray, binaryUuidArray } from './binaryArray.js';
@@ -10,8 +10,6 @@ import { sqlErrorOf, type SqlDatabase, type SqlSession } from './sqlClient.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TAIL_CACHE_SIZE = 50_000;
 const MAX_ANY_RETRIES = 50;
-/** Events a backlog counts at most (default). */
-const BACKLOG_LIMIT = 10_000;
 /**
  * Least time between the starts of two wake-up NOTIFYs while appends keep coming (see
  * #wakeSubscribers): a quiet store's first append is announced at once, a busy one's ≤ 100 times a second.

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { sql } from 'kysely';
+import { BACKLOG_LIMIT } from '@disclosure/event-store';
 import type { ApiDependencies } from '../app.js';
 
 /** Prometheus metrics of one app: request latency, projector lag, open cases. */
@@ -27,7 +28,7 @@ export class Metrics {
     const lag = deps.projectorLag && (() => (reading ??= deps.projectorLag!().finally(() => (reading = undefined))));
     new Gauge({
       name: 'disclosure_projector_lag_events',
-      help: 'Events not yet projected (capped at 10000)',
+      help: `Events not yet projected, readable yet or not (capped at ${BACKLOG_LIMIT})`,
       registers: [this.registry],
       async collect() {
         if (lag) this.set((await lag()).events);
