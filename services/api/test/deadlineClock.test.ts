@@ -2,6 +2,7 @@ import t, { type Test } from 'tap';
 import type { EventStore } from '@disclosure/event-store';
 import { clockEventId, DEADLINE_CLOCK_ACTOR, DeadlineClock } from '@disclosure/api';
 import { caseEvent } from '@disclosure/domain';
+import { storeWith } from './support/storeWith.js';
 import { testApp, type TestApp } from './support/testApp.js';
 import { registeredCase } from './support/cases.js';
 import { allEvents, assertProblem, at, callerAs, ok, type Caller } from './support/http.js';
@@ -68,17 +69,12 @@ async function clockEvents(app: TestApp) {
 /** A store whose appends fail after `n` succeeded: the worker process killed halfway through a sweep. */
 function killedAfter(store: EventStore, n: number): EventStore {
   let left = n;
-  return {
+  return storeWith(store, {
     append: async (stream, events, options) => {
       if (left-- <= 0) throw new Error('worker killed');
       return store.append(stream, events, options);
     },
-    read: (stream, options) => store.read(stream, options),
-    readAll: (options) => store.readAll(options),
-    backlog: (options) => store.backlog(options),
-    subscribeToAll: (options) => store.subscribeToAll(options),
-    close: () => store.close(),
-  };
+  });
 }
 
 t.test('the deadline clock over one agency’s cases', async (t) => {

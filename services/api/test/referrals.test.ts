@@ -6,6 +6,7 @@ import { describeEvent } from '../src/audit/export/eventWords.js';
 import { registeredCase } from './support/cases.js';
 import { UK_COUNCIL, US_AGENCY } from './support/factories.js';
 import { assertProblem, at, callerAs, ok } from './support/http.js';
+import { storeWith } from './support/storeWith.js';
 import { testApp, type TestApp } from './support/testApp.js';
 
 // 会商/转办 on one instance: demo refers part of a case to `other`, which this instance also serves.
@@ -114,14 +115,7 @@ t.test('a restart, a second worker or a crash between the two appends never crea
   // the worker dies after creating the linked case, before linking the referring case
   let appends = 0;
   const s = app.store;
-  const dying: EventStore = {
-    append: (...args) => (++appends === 2 ? Promise.reject(new Error('killed between the two appends')) : s.append(...args)),
-    read: (...args) => s.read(...args),
-    readAll: (...args) => s.readAll(...args),
-    backlog: (...args) => s.backlog(...args),
-    subscribeToAll: (...args) => s.subscribeToAll(...args),
-    close: () => s.close(),
-  };
+  const dying = storeWith(s, { append: (...args) => (++appends === 2 ? Promise.reject(new Error('killed between the two appends')) : s.append(...args)) });
   await t.rejects(reactor(app, { store: dying }).catchUp(), /killed/);
   t.equal((await app.store.read(linkedId)).length, 2, 'the linked case was created');
   t.equal(await reactor(app).checkpoint(), -1n, 'the checkpoint did not move past the referral');

@@ -5,6 +5,7 @@ import { DEADLINE_CLOCK_ACTOR, intakeCaseId, startWorker } from '@disclosure/api
 import { until } from '../../../packages/webhooks/test/support/receiver.js';
 import { registeredCase } from './support/cases.js';
 import { at, callerAs, ok } from './support/http.js';
+import { storeWith } from './support/storeWith.js';
 import { testApp } from './support/testApp.js';
 
 /**
@@ -13,19 +14,14 @@ import { testApp } from './support/testApp.js';
  */
 function underLoad(store: EventStore): EventStore & { readonly appended: () => number } {
   let appended = 0;
-  return {
-    append: (...args) => store.append(...args),
-    read: (...args) => store.read(...args),
+  const loaded = storeWith(store, {
     async readAll(...args) {
       const at = new Date().toISOString();
       await store.append('load-generator', [{ id: randomUUID(), type: 'LoadGenerated', version: 1, data: { n: ++appended }, metadata: { actor: 'load', agency: 'demo', role: 'system', correlationId: randomUUID(), causationId: null, occurredAt: at } }], { expectedRevision: 'any' });
       return store.readAll(...args);
     },
-    backlog: (...args) => store.backlog(...args),
-    subscribeToAll: (...args) => store.subscribeToAll(...args),
-    close: () => store.close(),
-    appended: () => appended,
-  };
+  });
+  return Object.assign(loaded, { appended: () => appended });
 }
 
 t.test('a worker whose projector never catches up still links referrals and sweeps the deadline clock', async (t) => {
