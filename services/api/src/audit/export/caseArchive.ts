@@ -4,7 +4,6 @@ import type { CalendarRegistry } from '@disclosure/calendar';
 import type { CaseRecord } from '../caseRecord.js';
 import { checkChain, type ChainReport } from '../chainCheck.js';
 import { storedEventJson } from '../history.js';
-import { ROLE_NAMES } from './eventWords.js';
 import { buildTimeline } from './timeline.js';
 import { renderTimelineHtml } from './timelineHtml.js';
 import { renderTimelinePdf } from './timelinePdf.js';
@@ -57,8 +56,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export async function buildCaseArchive(input: ArchiveInput): Promise<CaseArchive> {
   const { record } = input;
   const chain = checkChain(record.events);
-  const exportedBy = `${input.exportedBy.name ? `${input.exportedBy.name}（${input.exportedBy.id}）` : input.exportedBy.id}，${ROLE_NAMES[input.exportedBy.role] ?? input.exportedBy.role}`;
-  const timeline = buildTimeline({ caseId: record.caseId, agency: { id: record.agency, name: input.agencyName }, timeZone: input.timeZone, events: record.events, chain, calendars: input.calendars, exportedAt: input.exportedAt, exportedBy });
+  const timeline = buildTimeline({ caseId: record.caseId, agency: { id: record.agency, name: input.agencyName }, timeZone: input.timeZone, events: record.events, chain, calendars: input.calendars, exportedAt: input.exportedAt, exportedBy: input.exportedBy });
   const contents = {
     'events.jsonl': strToU8(record.events.map((e) => `${JSON.stringify(storedEventJson(e))}\n`).join('')),
     'timeline.pdf': new Uint8Array(await renderTimelinePdf(timeline)),

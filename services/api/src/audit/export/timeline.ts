@@ -2,7 +2,7 @@ import type { CalendarRegistry } from '@disclosure/calendar';
 import { deadlineToday, evolve, initialCaseState, localDate, parseCaseEvent, type CaseState } from '@disclosure/domain';
 import type { RecordedEvent } from '@disclosure/event-store';
 import type { ChainReport } from '../chainCheck.js';
-import { chainWords, CLOCK_NAMES, describeEvent, ROLE_NAMES, STATUS_NAMES } from './eventWords.js';
+import { describeEvent, timelineWords, type TimelineWords } from './eventWords.js';
 
 /** One line of the readable timeline: when, who, what, and the due date after it. */
 export interface TimelineEntry {
@@ -24,6 +24,8 @@ export interface TimelineEntry {
 
 /** Everything the readable timeline shows: the case, who exported it, the chain, the lines. */
 export interface Timeline {
+  /** The language and the law the timeline is told in: the case's own (see {@link timelineWords}). */
+  readonly words: TimelineWords;
   readonly caseId: string;
   readonly agency: { readonly id: string; readonly name: string };
   readonly timeZone: string;
@@ -51,18 +53,20 @@ export interface TimelineInput {
   readonly chain: ChainReport;
   readonly calendars: CalendarRegistry;
   readonly exportedAt: string;
-  readonly exportedBy: string;
+  /** Who exported it, as the manifest has them. */
+  readonly exportedBy: { readonly id: string; readonly name?: string | undefined; readonly role: string };
 }
 
 /**
  * The readable timeline of a case: every event in plain words, replayed one by one for the due date
  * after each (as of that day, 条例 第33条). A history that stops replaying (an edited row) is still
  * listed whole; only the due dates stop.
- * @example buildTimeline({ caseId, agency, timeZone: 'Asia/Shanghai', events, chain: checkChain(events), calendars, exportedAt, exportedBy: 'auditor-1' }).entries[0].name // '收到申请'
+ * @example buildTimeline({ caseId, agency, timeZone: 'Asia/Shanghai', events, chain: checkChain(events), calendars, exportedAt, exportedBy: { id: 'auditor-1', role: 'auditor' } }).entries[0].name // '收到申请'
  */
 export function buildTimeline(input: TimelineInput): Timeline {
   const { events, timeZone } = input;
   const time = localTime(timeZone);
+  const words = timelineWords(profileOf(events[0]));
   let state: CaseState | undefined = initialCaseState();
   let replayStoppedAt: Timeline['replayStoppedAt'] = null;
   const entries = events.map((e): TimelineEntry => {
@@ -78,17 +82,17 @@ export function buildTimeline(input: TimelineInput): Timeline {
     const deadline = state?.clock ? dueAsOf(state, input.calendars, m.occurredAt, timeZone) : undefined;
     const when = time(m.occurredAt);
     const recorded = time(m.recordedAt);
-    const { name, words } = describeEvent(e.type, e.data);
+    const described = describeEvent(e.type, e.data, words);
     return {
       revision: e.revision,
       when,
       recordedWhen: recorded === when ? null : recorded,
-      who: `${ROLE_NAMES[m.role] ?? m.role} ${m.actor}`,
-      name,
+      who: `${words.roles[m.role] ?? m.role} ${m.actor}`,
+      name: described.name,
       type: e.type,
-      words,
+      words: described.words,
       dueDate: deadline?.dueDate ?? null,
-      standing: state ? `${STATUS_NAMES[state.status]}${deadline ? `，${CLOCK_NAMES[deadline.status]}` : ''}` : '无法重放（见校验结果）',
+      standing: state ? words.standing(words.statuses[state.status], deadline ? words.clocks[deadline.status] : undefined) : words.unreplayable,
       hash: m.hash,
     };
   });
@@ -96,6 +100,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const first = events[0]?.data as { applicant?: { name?: unknown }; request?: { description?: unknown }; receivedOn?: unknown } | undefined;
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
+    words,
     caseId: input.caseId,
     agency: input.agency,
     timeZone,
@@ -103,50 +108,51 @@ export function buildTimeline(input: TimelineInput): Timeline {
     applicant: text(first?.applicant?.name),
     request: text(first?.request?.description),
     receivedOn: text(first?.receivedOn),
-    statusNow: folded ? STATUS_NAMES[folded.status] : '无法重放（见校验结果）',
+    statusNow: folded ? words.statuses[folded.status] : words.unreplayable,
     exportedAt: `${time(input.exportedAt)} (${timeZone})`,
     exportedInstant: input.exportedAt,
-    exportedBy: input.exportedBy,
+    exportedBy: words.actor(input.exportedBy, input.exportedBy.role),
     chain: input.chain,
     entries,
     replayStoppedAt,
   };
 }
 
-/** The title of the readable timeline. */
-export const TIMELINE_TITLE = '政府信息公开申请办理时间线';
-
-/** How the archive proves itself, for the reader of the timeline. */
-export const HOW_TO_VERIFY =
-  '本文件由 Disclosure Engine 从案件的事件流导出。同一压缩包中的 events.jsonl 逐行列出原始事件；每个事件的哈希 hash = SHA-256(prevHash ‖ 规范化 JSON {id, type, version, data, metadata（不含 hash）})，第一个事件的 prevHash 为 64 个 0。重新计算整条链即可确认记录未被改动；manifest.json 记录了每个文件的 SHA-256 和最后一个哈希。';
-
 /**
  * The case's particulars as label–value rows, the head of both renderings (HTML and PDF).
  * @example summaryRows(timeline)[0] // ['案件编号', '3f2b…']
  */
 export function summaryRows(t: Timeline): (readonly [string, string])[] {
+  const { labels } = t.words;
   return [
-    ['案件编号', t.caseId],
-    ['登记编号', t.registrationNumber ?? '未登记'],
-    ['办理机关', `${t.agency.name}（${t.agency.id}）`],
-    ['申请人', t.applicant ?? '—'],
-    ['申请公开的信息', t.request ?? '—'],
-    ['收到申请之日', t.receivedOn ?? '—'],
-    ['当前状态', t.statusNow],
-    ['事件数', String(t.entries.length)],
-    ['哈希链校验', chainWords(t.chain)],
-    ...(t.replayStoppedAt ? [['重放', `第 ${t.replayStoppedAt.revision} 号事件起无法重放：${t.replayStoppedAt.reason}`] as const] : []),
-    ['导出时间', t.exportedAt],
-    ['导出人', t.exportedBy],
+    [labels.caseId, t.caseId],
+    [labels.registrationNumber, t.registrationNumber ?? labels.notRegistered],
+    [labels.agency, t.words.person({ id: t.agency.id, name: t.agency.name })],
+    [labels.law, t.words.law],
+    [labels.applicant, t.applicant ?? '—'],
+    [labels.request, t.request ?? '—'],
+    [labels.receivedOn, t.receivedOn ?? '—'],
+    [labels.statusNow, t.statusNow],
+    [labels.eventCount, String(t.entries.length)],
+    [labels.chain, t.words.chain(t.chain)],
+    ...(t.replayStoppedAt ? [[labels.replay, t.words.replayStopped(t.replayStoppedAt.revision, t.replayStoppedAt.reason)] as const] : []),
+    [labels.exportedAt, t.exportedAt],
+    [labels.exportedBy, t.exportedBy],
   ];
 }
 
 /**
  * One timeline entry's second line: the due date after it and where the case stood.
- * @example entryStanding(entry) // '此后答复期限：2025-10-30　状态：办理中，计时中'
+ * @example entryStanding(timeline, entry) // '此后答复期限：2025-10-30　状态：办理中，计时中'
  */
-export function entryStanding(e: TimelineEntry): string {
-  return `此后答复期限：${e.dueDate ?? '—'}　状态：${e.standing}${e.recordedWhen ? `　记录于 ${e.recordedWhen}` : ''}`;
+export function entryStanding(t: Timeline, e: TimelineEntry): string {
+  return t.words.entryStanding(e.dueDate, e.standing, e.recordedWhen);
+}
+
+/** The law a stream's first event names (`RequestReceived.profileId`); undefined for any other first event. */
+function profileOf(first: RecordedEvent | undefined): string | undefined {
+  const id = (first?.data as { profileId?: unknown } | undefined)?.profileId;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** The deadline as of the day an event happened, or undefined when that day is not one the calendars can count (an edited date). */

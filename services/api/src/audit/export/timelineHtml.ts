@@ -1,4 +1,4 @@
-import { entryStanding, HOW_TO_VERIFY, summaryRows, TIMELINE_TITLE, type Timeline } from './timeline.js';
+import { entryStanding, summaryRows, type Timeline } from './timeline.js';
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -18,17 +18,17 @@ export function renderTimelineHtml(t: Timeline): string {
       (e) => `<li${e.revision === badRevision ? ' class="bad"' : ''}>
   <div class="head"><span class="rev">#${e.revision}</span> <time>${escape(e.when)}</time> <span class="who">${escape(e.who)}</span> <strong>${escape(e.name)}</strong> <span class="type">${escape(e.type)}</span></div>
   <p>${escape(e.words)}</p>
-  <p class="standing">${escape(entryStanding(e))}</p>
+  <p class="standing">${escape(entryStanding(t, e))}</p>
   <p class="hash">hash ${escape(e.hash)}</p>
 </li>`,
     )
     .join('\n');
   return `<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="${t.words.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(TIMELINE_TITLE)} ${escape(t.registrationNumber ?? t.caseId)}</title>
+<title>${escape(t.words.title)} ${escape(t.registrationNumber ?? t.caseId)}</title>
 <style>
 body { font-family: "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.6; }
 h1 { font-size: 1.5em; }
@@ -45,14 +45,14 @@ footer { margin-top: 2em; color: #555; font-size: .9em; }
 </style>
 </head>
 <body>
-<h1>${escape(TIMELINE_TITLE)}</h1>
+<h1>${escape(t.words.title)}</h1>
 <table>
 ${summary}
 </table>
 <ol>
 ${entries}
 </ol>
-<footer>${escape(HOW_TO_VERIFY)}</footer>
+<footer>${escape(t.words.howToVerify)}</footer>
 </body>
 </html>
 `;

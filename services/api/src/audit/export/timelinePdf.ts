@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { cjkFont } from './cjkFont.js';
-import { entryStanding, HOW_TO_VERIFY, summaryRows, TIMELINE_TITLE, type Timeline } from './timeline.js';
+import { entryStanding, summaryRows, type Timeline } from './timeline.js';
 
 const INK = '#222222';
 const MUTED = '#666666';
@@ -17,9 +17,9 @@ export async function renderTimelinePdf(t: Timeline): Promise<Buffer> {
     size: 'A4',
     margins: { top: 50, bottom: 50, left: 55, right: 55 },
     bufferPages: true,
-    lang: 'zh-CN',
+    lang: t.words.lang,
     displayTitle: true,
-    info: { Title: `${TIMELINE_TITLE} ${t.registrationNumber ?? t.caseId}`, Author: 'Disclosure Engine', Subject: t.caseId, CreationDate: new Date(t.exportedInstant) },
+    info: { Title: `${t.words.title} ${t.registrationNumber ?? t.caseId}`, Author: 'Disclosure Engine', Subject: t.caseId, CreationDate: new Date(t.exportedInstant) },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -32,18 +32,18 @@ export async function renderTimelinePdf(t: Timeline): Promise<Buffer> {
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
 
-  doc.fontSize(17).fillColor(INK).text(TIMELINE_TITLE);
+  doc.fontSize(17).fillColor(INK).text(t.words.title);
   doc.moveDown(0.6);
   for (const [label, value] of summaryRows(t)) {
-    doc.fontSize(9).fillColor(MUTED).text(`${label}：`, { continued: true }).fontSize(10).fillColor(label === '哈希链校验' && !t.chain.ok ? BAD : INK).text(value);
+    doc.fontSize(9).fillColor(MUTED).text(`${label}${t.words.colon}`, { continued: true }).fontSize(10).fillColor(label === t.words.labels.chain && !t.chain.ok ? BAD : INK).text(value);
     doc.moveDown(0.15);
   }
   doc.moveDown(0.8);
 
   const badRevision = t.chain.ok ? -1 : t.chain.firstBad.revision;
   for (const e of t.entries) {
-    const head = `#${e.revision}　${e.when}　${e.who}　${e.name}（${e.type}）`;
-    const standing = entryStanding(e);
+    const head = t.words.entryHead(e);
+    const standing = entryStanding(t, e);
     const height =
       doc.fontSize(10.5).heightOfString(head, { width }) + doc.fontSize(10).heightOfString(e.words, { width }) + doc.fontSize(9).heightOfString(standing, { width }) + doc.fontSize(7).heightOfString(e.hash, { width }) + 14;
     if (doc.y + height > bottom()) doc.addPage();
@@ -56,7 +56,7 @@ export async function renderTimelinePdf(t: Timeline): Promise<Buffer> {
     doc.moveDown(0.5);
   }
   doc.moveDown(0.5);
-  doc.fontSize(8.5).fillColor(MUTED).text(HOW_TO_VERIFY, { width });
+  doc.fontSize(8.5).fillColor(MUTED).text(t.words.howToVerify, { width });
 
   // page numbers, written into the bottom margin (which pdfkit would otherwise answer with a new page)
   const pages = doc.bufferedPageRange();
@@ -64,7 +64,7 @@ export async function renderTimelinePdf(t: Timeline): Promise<Buffer> {
     doc.switchToPage(pages.start + i);
     const margin = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.fontSize(8).fillColor(MUTED).text(`${t.registrationNumber ?? t.caseId}　第 ${i + 1} 页，共 ${pages.count} 页`, doc.page.margins.left, doc.page.height - margin + 18, { width, align: 'center', lineBreak: false });
+    doc.fontSize(8).fillColor(MUTED).text(t.words.page(t.registrationNumber ?? t.caseId, i + 1, pages.count), doc.page.margins.left, doc.page.height - margin + 18, { width, align: 'center', lineBreak: false });
     doc.page.margins.bottom = margin;
   }
   doc.end();
