@@ -12,3 +12,4 @@ export * from './decider/errors.js';
 export * from './decider/evolve.js';
 export * from './decider/decide.js';
 export * from './decider/deadlineClock.js';
+export * from './decider/referralRefusal.js';

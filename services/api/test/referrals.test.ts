@@ -7,7 +7,7 @@ import { registeredCase } from './support/cases.js';
 import { UK_COUNCIL, US_AGENCY } from './support/factories.js';
 import { assertProblem, at, callerAs, ok } from './support/http.js';
 import { storeWith } from './support/storeWith.js';
-import { testApp, type TestApp } from './support/testApp.js';
+import { receiveBody, testApp, type TestApp } from './support/testApp.js';
 
 // 会商/转办 on one instance: demo refers part of a case to `other`, which this instance also serves.
 // Received Fri 2025-09-26 at demo; referred Thu 2025-10-09.
@@ -157,6 +157,39 @@ t.test('a referral to a remote agency records the link to the case the other ins
   const again = await cw.command(sourceId, 'referCase', { toAgency: 'remote.housing', scope: 'whole', reason: '再次转办' });
   t.equal(again.statusCode, 422, 'a case is referred to one agency once');
   t.match(again.json(), { type: /invalid-value$/, field: 'toAgency' });
+});
+
+t.test('a referral the agency referred to cannot receive is recorded on the referring case, once, for its caseworker to act on', async (t) => {
+  // the Irish Act applies to requests received from 2014-10-14: a referral made before cannot be received under it
+  const IE_BODY = { id: 'ie.body', name: 'Example Irish body', jurisdiction: 'IE' } as const;
+  const app = await testApp({ agencies: [IE_BODY] });
+  t.teardown(() => app.close());
+  const cw = await callerAs(app, 'caseworker');
+  app.setNow(at('2014-09-01'));
+  const sourceId = ok(t, await cw.post('/v1/cases', receiveBody('2014-09-01', { evidence: { arrivedOn: '2014-09-01' } })), 'received under the 2008 条例').caseId as string;
+  ok(t, await cw.command(sourceId, 'registerRequest', {}), 'registered');
+  app.setNow(at('2014-09-05'));
+  ok(t, await cw.command(sourceId, 'referCase', { toAgency: IE_BODY.id, scope: 'whole', reason: 'held by the Irish body' }), 'referred');
+  const referred = (await app.store.read(sourceId)).at(-1)!;
+
+  t.same(await reactor(app, { now: '2014-09-05' }).catchUp(), { created: 0, linked: 0 }, 'no case there, no link');
+  const events = await app.store.read(sourceId);
+  t.equal(events.length, referred.revision + 2, 'one event more on the referring case');
+  const refused = events.at(-1)!;
+  t.match(refused, { type: 'ReferralRefused', data: { toAgency: IE_BODY.id, problem: 'invalid-value', noticedOn: '2014-09-05' }, metadata: { actor: REFERRAL_ACTOR, role: 'system', causationId: referred.id, correlationId: referred.metadata.correlationId } });
+  t.match(refused.data, { detail: /IE/ }, 'says why');
+  t.equal((await app.store.readAll({})).filter((e) => e.type === 'RequestReceived').length, 1, 'no case was created for the Irish body');
+
+  const view = ok(t, await cw.get(`/v1/cases/${sourceId}`), 'the referring case');
+  t.match(view.referrals, [{ toAgency: IE_BODY.id, scope: 'whole', referredOn: '2014-09-05', refusal: { problem: 'invalid-value', noticedOn: '2014-09-05' } }], 'its caseworker sees the refusal');
+  t.same(view.links, [], 'and no link to a case that does not exist');
+  t.ok((view.allowedCommands as string[]).includes('submit-for-review'), 'the case goes on: the applicant is told where to ask in the reply');
+  t.match(describeEvent('ReferralRefused', refused.data).words, `2014-09-05 ${IE_BODY.id} 未能接收转办的申请（invalid-value）`);
+
+  // a restart from an old checkpoint, or a second worker, records nothing twice
+  await app.db.deleteFrom('projection_checkpoints').where('projection', '=', REFERRAL_CHECKPOINT).execute();
+  t.same(await reactor(app, { now: '2014-09-06' }).catchUp(), { created: 0, linked: 0 });
+  t.equal((await app.store.read(sourceId)).length, events.length, 'the refusal is recorded once');
 });
 
 t.test('the worker loop runs the reactor: the linked case appears without anyone stepping it', async (t) => {

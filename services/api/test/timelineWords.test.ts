@@ -43,6 +43,7 @@ const SAMPLES: { readonly [T in CaseEventType]: CaseEventData<T> } = {
   ExtensionApproved: { kind: 'statutory', approvedOn: '2026-01-10', amount: 20, approver: who, reason: 'archives', applicantNotifiedOn: '2026-01-10' },
   CaseReferred: { toAgency: 'other', scope: 'part', part: 'payroll', reason: 'theirs', referredOn: '2025-12-22' },
   CaseLinked: { linkedCaseId: '00000000-0000-4000-8000-000000000001', linkedAgency: 'other', relation: 'referred-to' },
+  ReferralRefused: { toAgency: 'other', problem: 'no-profile', detail: 'no profile applies on that day', noticedOn: '2025-12-22' },
   RequestWithdrawn: { withdrawnOn: '2026-01-02', reason: 'found it' },
   ReplySubmittedForReview: { outcome: { kind: 'withheld', ground: 'third-party-rights', reason: 'personal data' }, draft: 'draft', submittedBy: who },
   ReplyApproved: { reviewer: who, note: 'fine' },

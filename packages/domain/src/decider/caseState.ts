@@ -60,6 +60,8 @@ export interface CaseState {
   readonly reply?: CaseEventData<'ReplyIssued'>;
   readonly referrals: readonly CaseEventData<'CaseReferred'>[];
   readonly links: readonly CaseEventData<'CaseLinked'>[];
+  /** Referrals the agency referred to could not receive (`ReferralRefused`), oldest first. */
+  readonly referralRefusals: readonly CaseEventData<'ReferralRefused'>[];
   readonly instructions: readonly (CaseEventData<'SupervisionInstructed'> & { readonly answer?: string })[];
   readonly appeals: readonly CaseEventData<'AppealOutcomeRecorded'>[];
   readonly rating?: CaseEventData<'ApplicantRatingRecorded'>;
@@ -76,5 +78,5 @@ export interface CaseState {
 /** A case before its first event. @example initialCaseState().status // 'new' */
 export function initialCaseState(): CaseState {
   const workflow = initialWorkflow();
-  return { workflow, status: statusOf(workflow), eventCount: 0, corrected: false, consultations: [], referrals: [], links: [], instructions: [], appeals: [], alerts: [], recomputations: [] };
+  return { workflow, status: statusOf(workflow), eventCount: 0, corrected: false, consultations: [], referrals: [], links: [], referralRefusals: [], instructions: [], appeals: [], alerts: [], recomputations: [] };
 }

@@ -163,6 +163,8 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
       return { referrals: [...s.referrals, event.data] };
     case 'CaseLinked':
       return { links: [...s.links, event.data] };
+    case 'ReferralRefused':
+      return { referralRefusals: [...s.referralRefusals, event.data] };
     case 'RequestWithdrawn':
       return { ...stop(s, event.data.withdrawnOn), closure: 'withdrawn' };
     case 'ReplySubmittedForReview':

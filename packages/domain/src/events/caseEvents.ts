@@ -126,6 +126,10 @@ const eventSchemas = {
   ExtensionApproved: z.object({ kind: text(64), approvedOn: isoDateSchema, amount: z.number().int().min(1), approver: personRef, reason: text(4000), applicantNotifiedOn: isoDateSchema }).strict(),
   CaseReferred: z.object({ toAgency: idSchema, scope: z.enum(['whole', 'part']), part: text(4000).optional(), reason: text(4000), referredOn: isoDateSchema }).strict(),
   CaseLinked: z.object({ linkedCaseId: idSchema, linkedAgency: idSchema, relation: z.enum(['referred-to', 'referred-from', 'related', 'duplicate']) }).strict(),
+  // Recorded by the referral reactor, not by a command: the agency the case was referred to could not
+  // receive the referred request (its law refused it as referred), so no case was made there. `problem`
+  // is the refusal's stable type (the API's problem catalogue), `detail` its words.
+  ReferralRefused: z.object({ toAgency: idSchema, problem: idSchema, detail: text(2000), noticedOn: isoDateSchema }).strict(),
   RequestWithdrawn: z.object({ withdrawnOn: isoDateSchema, reason: text(4000).optional() }).strict(),
   ReplySubmittedForReview: z.object({ outcome: replyOutcomeSchema, draft: text(50_000), submittedBy: personRef }).strict(),
   ReplyApproved: z.object({ reviewer: personRef, note: text(4000).optional() }).strict(),

@@ -42,6 +42,7 @@ const openAfterRegistration = {
   SupervisionAnswered: counted(),
   DeadlineOverridden: counted(), // 条例 第35条: a reasonable later date for an excessive request, approved and notified
   CaseLinked: counted(),
+  ReferralRefused: counted(), // a referral made in processing may be refused by its agency at any later step
   RequestWithdrawn: counted('withdrawn'),
 };
 
@@ -149,12 +150,13 @@ export const caseWorkflow = setup({
         SupervisionInstructed: counted(),
         SupervisionAnswered: counted(),
         CaseLinked: counted(),
+        ReferralRefused: counted(),
       },
     },
-    withdrawn: { on: { CaseArchived: counted('archived'), CaseLinked: counted(), SupervisionAnswered: counted() } },
-    abandoned: { on: { CaseArchived: counted('archived'), CaseLinked: counted(), SupervisionAnswered: counted(), AppealOutcomeRecorded: counted() } },
+    withdrawn: { on: { CaseArchived: counted('archived'), CaseLinked: counted(), ReferralRefused: counted(), SupervisionAnswered: counted() } },
+    abandoned: { on: { CaseArchived: counted('archived'), CaseLinked: counted(), ReferralRefused: counted(), SupervisionAnswered: counted(), AppealOutcomeRecorded: counted() } },
     // 归档: appeals and the applicant's rating can still be recorded
-    archived: { on: { AppealOutcomeRecorded: counted(), ApplicantRatingRecorded: counted(), CaseLinked: counted() } },
+    archived: { on: { AppealOutcomeRecorded: counted(), ApplicantRatingRecorded: counted(), CaseLinked: counted(), ReferralRefused: counted() } },
   },
 });
 

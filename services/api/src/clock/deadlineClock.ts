@@ -1,28 +1,15 @@
 import type { Kysely } from 'kysely';
 import { BUILTIN_PROFILES, profileById, type CalendarChange, type CalendarRegistry, type IsoDate } from '@disclosure/calendar';
-import {
-  deadlineAlerts,
-  deadlineRecomputation,
-  DEFAULT_ALERT_THRESHOLDS,
-  foldCase,
-  initialCaseState,
-  localDate,
-  parseCaseEvent,
-  type CaseEvent,
-  type CaseState,
-  type CaseStatus,
-  type ClockFacts,
-} from '@disclosure/domain';
-import { StreamNotFound, WrongExpectedRevision, type EventStore, type NewEvent } from '@disclosure/event-store';
+import { deadlineAlerts, deadlineRecomputation, DEFAULT_ALERT_THRESHOLDS, localDate, type CaseEvent, type CaseStatus } from '@disclosure/domain';
+import type { EventStore } from '@disclosure/event-store';
 import type { ReadModelDatabase } from '@disclosure/read-models';
 import type { CalendarBook } from '../calendars/calendarBook.js';
 import { uuidV5 } from '../commands/caseService.js';
+import { caseToday, recordSystemEvents } from '../commands/systemEvents.js';
 
 /** Who the clock's events are recorded as (metadata `actor` and `role`). */
 export const DEADLINE_CLOCK_ACTOR = 'deadline-clock';
-const ROLE = 'system';
 const PAGE = 5_000;
-const ATTEMPTS = 5;
 
 export interface DeadlineClockOptions {
   readonly store: EventStore;
@@ -103,10 +90,10 @@ export class DeadlineClock {
       for (const r of rows) {
         if (r.clock_facts === null) continue; // a row from before migration 0003, until it is replayed
         const facts = { status: r.status as CaseStatus, clock: r.clock_facts, alerts: r.alerts ?? [] };
-        if (deadlineAlerts(facts, todayOf(r.clock_facts, at), thresholds, ctx).length > 0) due.push(r.case_id);
+        if (deadlineAlerts(facts, caseToday(r.clock_facts, at), thresholds, ctx).length > 0) due.push(r.case_id);
       }
     }
-    const outcome = await this.#each(due, (caseId) => this.#record(caseId, at, `${DEADLINE_CLOCK_ACTOR}/${today}`, null, (state) => (state.clock ? deadlineAlerts(state, todayOf(state.clock, at), thresholds, ctx) : [])));
+    const outcome = await this.#each(due, (caseId) => recordSystemEvents(this.#store, caseId, { actor: DEADLINE_CLOCK_ACTOR, at, correlationId: `${DEADLINE_CLOCK_ACTOR}/${today}`, causationId: null, eventId: (e) => clockEventId(caseId, e) }, (state) => (state.clock ? deadlineAlerts(state, caseToday(state.clock, at), thresholds, ctx) : [])));
     return { examined, loaded: due.length, ...outcome };
   }
 
@@ -121,10 +108,10 @@ export class DeadlineClock {
     for await (const rows of this.#pages((q) => q))
       for (const r of rows) {
         if (r.clock_facts === null || profileById(r.clock_facts.profileId).calendarId !== change.calendarId) continue;
-        if (deadlineRecomputation({ status: r.status as CaseStatus, clock: r.clock_facts, recomputations: [] }, change, todayOf(r.clock_facts, at), ctx).length > 0) due.push(r.case_id);
+        if (deadlineRecomputation({ status: r.status as CaseStatus, clock: r.clock_facts, recomputations: [] }, change, caseToday(r.clock_facts, at), ctx).length > 0) due.push(r.case_id);
       }
     const cause = uuidV5(`calendar-${change.calendarId}/recomputation/${change.version}`);
-    const outcome = await this.#each(due, (caseId) => this.#record(caseId, at, cause, cause, (state) => (state.clock ? deadlineRecomputation(state, change, todayOf(state.clock, at), ctx) : [])));
+    const outcome = await this.#each(due, (caseId) => recordSystemEvents(this.#store, caseId, { actor: DEADLINE_CLOCK_ACTOR, at, correlationId: cause, causationId: cause, eventId: (e) => clockEventId(caseId, e) }, (state) => (state.clock ? deadlineRecomputation(state, change, caseToday(state.clock, at), ctx) : [])));
     if (outcome.contended > 0) return outcome.appended; // not done: the next tick runs it again
     await this.#db
       .insertInto('calendar_recomputations')
@@ -184,33 +171,6 @@ export class DeadlineClock {
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, caseIds.length) }, lane));
     return { appended, contended };
   }
-
-  /** Loads a case, decides on it, appends what was decided at the revision read; again on a concurrent write. */
-  async #record(caseId: string, at: string, correlationId: string, causationId: string | null, decide: (state: CaseState) => readonly CaseEvent[]): Promise<number | 'contended'> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      let stored;
-      try {
-        stored = await this.#store.read(caseId);
-      } catch (e) {
-        if (e instanceof StreamNotFound) return 0;
-        throw e;
-      }
-      const state = foldCase(stored.map((e) => parseCaseEvent(e)), initialCaseState());
-      const decided = decide(state);
-      if (decided.length === 0) return 0;
-      const events: NewEvent[] = decided.map((e) => {
-        const valid = parseCaseEvent({ type: e.type, version: e.version, data: e.data }); // zod-validated like any case event
-        return { id: clockEventId(caseId, valid), type: valid.type, version: valid.version, data: valid.data, metadata: { actor: DEADLINE_CLOCK_ACTOR, agency: state.agency!, role: ROLE, correlationId, causationId, occurredAt: at } };
-      });
-      try {
-        const r = await this.#store.append(caseId, events, { expectedRevision: stored[stored.length - 1]!.revision });
-        return r.duplicate ? 0 : events.length;
-      } catch (e) {
-        if (!(e instanceof WrongExpectedRevision)) throw e;
-      }
-    }
-    return 'contended';
-  }
 }
 
 /**
@@ -229,9 +189,4 @@ export function clockEventId(caseId: string, event: CaseEvent): string {
     default:
       throw new TypeError(`the deadline clock does not record ${event.type}`);
   }
-}
-
-/** Today in the case's time zone (its profile's). */
-function todayOf(facts: ClockFacts, at: string): IsoDate {
-  return localDate(at, profileById(facts.profileId).timeZone);
 }

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
-import { foldCase, initialCaseState, parseCaseEvent, type CaseCommandOf, type CaseEventData, type CaseState } from '@disclosure/domain';
+import { foldCase, initialCaseState, parseCaseEvent, referralRefusal, type CaseCommandOf, type CaseEventData, type CaseState, type RefusedReferral } from '@disclosure/domain';
 import { uuidV5, type EventStore, type RecordedEvent } from '@disclosure/event-store';
 import type { ReadModelDatabase } from '@disclosure/read-models';
 import type { AgencyDirectory } from '../agencies/agencyDirectory.js';
 import type { CaseService } from '../commands/caseService.js';
 import { HttpProblem } from '../http/problems.js';
+import { caseToday, recordSystemEvents } from '../commands/systemEvents.js';
 import { intakeCaseId, intakeCommands, referralIntakeBody } from '../intake/intake.js';
 
 /** Who the reactor's events are recorded as (metadata `actor`; role `system`, like the deadline clock). */
@@ -48,7 +49,9 @@ export interface ReferralStep {
  * clock from its own agency's profile) with `CaseLinked` `referred-from` — and records `CaseLinked`
  * `referred-to` on the referring case. A referral to a remote agency travels as the
  * `referral-intake` webhook (see referralPayloads.ts); here only the `referred-to` link is recorded,
- * naming the case id the other instance's intake derives from the same body. A referral to an
+ * naming the case id the other instance's intake derives from the same body. A referral the agency
+ * here cannot receive (its law refuses the request as referred) is recorded on the referring case
+ * as `ReferralRefused` (the domain's `referralRefusal`), for its caseworker. A referral to an
  * agency neither here nor remote stays what it is: the record that the applicant was told which
  * agency to ask (条例 第36条(五)).
  *
@@ -134,13 +137,22 @@ export class ReferralReactor {
         if (await this.#o.cases.createWith(receive, then, { ...context, eventId: (i) => uuidV5(`${linkedCaseId}/${i}`) })) created = 1;
       } catch (err) {
         if (!(err instanceof HttpProblem)) throw err;
-        // the target agency's law refuses the request as referred (e.g. no profile for its jurisdiction): no case, no link; retrying cannot help
+        // the target agency's law refuses the request as referred (e.g. no profile for its jurisdiction): no case
+        // and no link, and retrying cannot help; the referring case records the refusal for its caseworker
         this.#o.log?.error({ caseId: e.streamId, toAgency: referral.toAgency, problem: err.code, detail: err.message }, 'the referred request could not be received by the target agency');
+        await this.#recordRefusal(source.caseId!, { toAgency: referral.toAgency, problem: err.code, detail: err.message }, at, context);
         return { created: 0, linked: 0 };
       }
     }
     const link = { type: 'linkCase', caseId: source.caseId!, at, actor: { id: REFERRAL_ACTOR, agency: source.agency!, role: 'integrator' }, data: { linkedCaseId, linkedAgency: referral.toAgency, relation: 'referred-to' } } as CaseCommandOf<'linkCase'>;
     return { created, linked: await this.#linkSource(link, { ...context, eventId: () => uuidV5(`${source.caseId}/referred-to/${linkedCaseId}`) }) };
+  }
+
+  /** Records `ReferralRefused` on the referring case, once (the domain's `referralRefusal` decides; the id is derived). */
+  async #recordRefusal(caseId: string, refusal: RefusedReferral, at: string, context: { correlationId: string; causationId: string }): Promise<void> {
+    const write = { actor: REFERRAL_ACTOR, at, ...context, eventId: () => uuidV5(`${caseId}/referral-refused/${refusal.toAgency}`) };
+    const recorded = await recordSystemEvents(this.#o.store, caseId, write, (state) => referralRefusal(state, refusal, caseToday(state.clock!, at)));
+    if (recorded === 'contended') throw new Error(`the referring case ${caseId} kept changing; the referral is retried from the checkpoint`);
   }
 
   /** Records `referred-to` on the referring case unless it is there; again after a concurrent write. */

@@ -286,6 +286,8 @@ export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'ca
     archivedOn: s.archivedOn ?? null,
     appeals: s.appeals,
     rating: s.rating ?? null,
+    // each referral with, when the agency referred to could not receive it, why (its case is then not made there)
+    referrals: s.referrals.map((r) => ({ ...r, refusal: s.referralRefusals.find((x) => x.toAgency === r.toAgency) ?? null })),
     links: s.links,
     instructions: s.instructions,
     revision: loaded.revision,
