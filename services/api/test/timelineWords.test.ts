@@ -137,6 +137,7 @@ t.test('a case under another country’s Act reads in English, cites its section
   t.match(line('UK-FOIA', 'ThirdPartyConsulted'), 'This does not change the time limit (s.45 code of practice)');
   t.match(line('US-FOIA', 'ReplyIssued'), 'Outcome: partly disclosed; withheld: names (third party rights: personal data)');
   t.match(line('US-FOIA', 'DeadlineMissed'), '(552(a)(6)(A)(i))');
+  t.match(line('IE-FOI', 'DeadlineOverridden'), 'told on 2026-01-09 (the authority\'s own decision: Act No. 30 of 2014 has no such rule)');
 });
 
 t.test('the export of a 2008 case and of a UK council’s case: each in its own law’s words', async (t) => {

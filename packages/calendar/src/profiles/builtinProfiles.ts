@@ -72,6 +72,7 @@ export const CN_2019: JurisdictionProfile = {
   },
   receiptRules: CN_RECEIPT,
   receiptCitation: '条例 第31条 (email and system intake: our reading)',
+  lateReplyCitation: '条例 第35条: 申请人申请公开政府信息的数量、频次明显超过合理范围，…说明理由不合理的，行政机关可以不予处理；…可以确定延迟答复的合理期限并告知申请人',
   feeSchedule: { id: 'CN-109', from: '2021-01-01', citation: '国办函〔2020〕109号 第三条至第五条, in force 2021-01-01' },
 };
 

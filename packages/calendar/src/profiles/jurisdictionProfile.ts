@@ -81,6 +81,12 @@ export interface JurisdictionProfile {
   readonly fee: PauseRule;
   readonly receiptRules: ReceiptRules;
   readonly receiptCitation: string;
+  /**
+   * Where the law lets the agency set a later reply date for an excessive request (条例 第35条:
+   * 数量、频次明显超过合理范围…确定延迟答复的合理期限); absent where it has no such rule, and an
+   * override there is the agency's own decision, said so in the clock's explanation.
+   */
+  readonly lateReplyCitation?: string;
   /** A fee schedule the engine computes, and the receipt dates it applies to. */
   readonly feeSchedule?: { readonly id: 'CN-109'; readonly from: IsoDate; readonly citation: string };
 }

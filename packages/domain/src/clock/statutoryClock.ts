@@ -301,7 +301,15 @@ function clockNotes(facts: ClockFacts, profile: JurisdictionProfile): string[] {
     const rule = profile.extensions.find((r) => r.kind === e.kind);
     notes.push(`Extended by ${e.amount} ${(rule?.max.unit ?? profile.period.unit).replace('-', ' ')} on ${e.approvedOn}${rule ? ` (${rule.citation})` : ''}.`);
   }
-  if (facts.override) notes.push(`Due date set to ${facts.override.dueDate}: the request exceeds a reasonable volume and a later reply date was approved and notified: ${facts.override.reason} (条例 第35条).`);
+  if (facts.override) {
+    const basis = profile.lateReplyCitation ? `the request exceeds a reasonable volume and a later reply date was approved and notified (${shortRule(profile.lateReplyCitation)})` : `a later reply date was approved and notified (no rule of ${profile.law} provides for it: the agency's own decision)`;
+    notes.push(`Due date set to ${facts.override.dueDate}: ${basis}: ${facts.override.reason}.`);
+  }
   if (facts.stoppedOn) notes.push(`Clock stopped on ${facts.stoppedOn}.`);
   return notes;
+}
+
+/** A citation's article without its quoted words (`条例 第35条: 申请人…` → `条例 第35条`). */
+function shortRule(citation: string): string {
+  return citation.split(': ')[0]!;
 }

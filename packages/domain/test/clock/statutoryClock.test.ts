@@ -181,8 +181,17 @@ t.test('an approved override sets the due date and says so (第35条)', async (t
   const { state } = given(...registered('2025-09-26'), cmd('overrideDeadline', '2025-10-09', { dueDate: '2025-12-31', reason: '申请数量明显超过合理范围，经批准延长答复期限' }, actors.supervisor));
   t.equal(due(state).dueDate, '2025-12-31');
   t.equal(due(state).overridden, true);
-  t.match(due(state).notes.join('\n'), /第35条/);
+  t.match(due(state).notes.join('\n'), /exceeds a reasonable volume and a later reply date was approved and notified \(条例 第35条\): 申请数量/);
   t.match(when(state, cmd('overrideDeadline', '2025-10-09', { dueDate: '2026-01-01', reason: '元旦' }, actors.supervisor)), { code: 'invalid-value', field: 'dueDate' });
+});
+
+t.test('an override under a law without 第35条 is the agency’s own decision, and the explanation says so', async (t) => {
+  // received Tue 2019-05-14: the 2008 条例 (no 第35条)
+  const { state } = given(...registered('2019-05-14'), cmd('overrideDeadline', '2019-05-20', { dueDate: '2019-07-31', reason: '大量申请' }, actors.supervisor));
+  t.equal(due(state).profileId, 'CN-2008');
+  const notes = due(state).notes.join('\n');
+  t.match(notes, 'Due date set to 2019-07-31: a later reply date was approved and notified (no rule of 国务院令第492号 provides for it: the agency\'s own decision): 大量申请.');
+  t.notMatch(notes, /第35条/);
 });
 
 t.test('a posted reply counts as given on the posting day (交邮之日)', async (t) => {

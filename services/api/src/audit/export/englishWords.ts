@@ -187,7 +187,8 @@ function describe(profile: JurisdictionProfile): Describe {
     ApplicantRatingRecorded: (d) => `${d.ratedOn}: the applicant rated the reply ${RATING_NAMES[d.rating] ?? d.rating}${d.comment ? `: ${d.comment}` : ''}.`,
     SupervisionInstructed: (d) => `${person(d.supervisor)} instructed (${d.instructionId}): ${d.instruction}${d.respondBy ? `; answer by ${d.respondBy}` : ''}.`,
     SupervisionAnswered: (d) => `Answer to instruction ${d.instructionId}: ${d.answer}`,
-    DeadlineOverridden: (d) => `${person(d.approver)} set the due date to ${d.dueDate}; the applicant was told on ${d.applicantNotifiedOn}. Reason: ${d.reason}`,
+    DeadlineOverridden: (d) =>
+      `${person(d.approver)} set the due date to ${d.dueDate}; the applicant was told on ${d.applicantNotifiedOn}${profile.lateReplyCitation ? ` (${shortCitation(profile.lateReplyCitation)})` : ` (the authority's own decision: ${profile.law} has no such rule)`}. Reason: ${d.reason}`,
     DeadlineApproaching: (d) => `${d.noticedOn}: ${d.workingDaysLeft} working day(s) left to the due date ${d.dueDate} (alert at ${d.threshold}).`,
     DeadlineMissed: (d) => `The due date ${d.dueDate} passed with no reply by ${d.noticedOn} (${shortCitation(profile.period.citation)}).`,
     DeadlineRecomputed: (d) =>
