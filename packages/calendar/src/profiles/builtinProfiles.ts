@@ -62,6 +62,7 @@ export const CN_2019: JurisdictionProfile = {
   agencyConsultation: {
     effect: 'pause',
     lapseAfter: wd(15),
+    deemedConsent: true,
     citation: '条例 第34条 (两个以上行政机关共同制作的…被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见，逾期未提出意见的视为同意公开) 与 第33条第3款',
   },
   fee: {

@@ -54,6 +54,8 @@ export interface PauseRule {
   readonly times?: number;
   /** The notice day itself is disregarded too (UK FOIA s.10(2): "beginning with the day on which the fees notice is given"). */
   readonly includesNoticeDay?: boolean;
+  /** An agency that co-produced the information and is silent until the pause lapses is taken to consent (条例 第34条: 逾期未提出意见的视为同意公开). */
+  readonly deemedConsent?: boolean;
   readonly citation: string;
 }
 

@@ -280,8 +280,9 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
       const endsOn = calendar.addWorkingDays(c.deliveredOn, rule.lapseAfter.amount).date; // 第32条/第34条: 自收到征求意见书之日起15个工作日
       if (today <= endsOn) return new PeriodStillRunning('consultation', endsOn);
     }
-    // 第34条: silence of an agency that co-produced the information is consent; otherwise (第32条, 会商) the agency decides
-    const consequence = c.kind === 'agency' && c.basis === 'co-produced' ? 'deemed-consent' : 'agency-decides';
+    // 第34条: silence of an agency that co-produced the information is consent; otherwise (第32条, 会商), and under
+    // a law without that rule (the 2008 条例, FOIA and the others), the agency decides
+    const consequence = c.kind === 'agency' && c.basis === 'co-produced' && profile.agencyConsultation.deemedConsent ? 'deemed-consent' : 'agency-decides';
     return [caseEvent('ConsultationLapsed', { consultationId: c.consultationId, lapsedOn: today, consequence })];
   },
 
@@ -395,12 +396,16 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
 
   // 条例 第35条: for a request whose volume or frequency clearly exceeds a reasonable range, the agency
   // may, having reviewed the applicant's reasons, set a reasonable later reply date and tell the applicant.
-  overrideDeadline: ({ state, command, today, calendar }) => {
+  overrideDeadline: ({ state, command, today, calendar, ctx }) => {
     const { dueDate, reason, applicantNotifiedOn } = command.data;
     if (command.actor.role !== 'supervisor') return new ApprovalRequired('overrideDeadline', command.actor.role, '条例 第35条');
     if (dueDate <= state.clock!.countFrom) return new DateOutOfOrder('dueDate', dueDate, state.clock!.countFrom);
     if (!calendar.isWorkingDay(dueDate)) return new InvalidValue('dueDate', `${dueDate} is not a working day`);
-    const notified = reported('applicantNotifiedOn', applicantNotifiedOn, today);
+    // 第35条 确定延迟答复的合理期限: a *later* date than the law's own, as it stands today (pauses and an extension counted)
+    const { override: _previous, ...byLaw } = state.clock!;
+    const lawful = deadlineToday(byLaw, ctx, today).dueDate;
+    if (lawful !== null && dueDate <= lawful) return new InvalidValue('dueDate', `a later reply date must come after the due date the law gives, ${lawful}`);
+    const notified = reported('applicantNotifiedOn', applicantNotifiedOn, today, state.receivedOn);
     if (isDomainError(notified)) return notified;
     return [caseEvent('DeadlineOverridden', { dueDate, reason, approver: person(command), applicantNotifiedOn: notified })];
   },

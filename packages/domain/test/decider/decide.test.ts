@@ -91,6 +91,26 @@ t.test('approvals belong to the head of the OGI office (supervisor)', async (t) 
   t.match(events.at(-1), { type: 'DeadlineOverridden', data: { approver: { id: 'sv-chen' }, applicantNotifiedOn: '2025-10-20' } });
 });
 
+t.test('an override is a later reply date (第35条 延迟答复), told to the applicant after the request came in', async (t) => {
+  const registered = given(receive(R), register(R)).state; // due Thu 2025-10-30
+  const override = (data: object) => when(registered, cmd('overrideDeadline', '2025-10-20', { reason: '数量明显超过合理范围', ...data } as never, actors.supervisor));
+  t.match(override({ dueDate: '2025-10-29' }), { code: 'invalid-value', field: 'dueDate', message: /after the due date the law gives, 2025-10-30/ }, 'earlier than the law’s date');
+  t.match(override({ dueDate: '2025-10-30' }), { code: 'invalid-value', field: 'dueDate' }, 'the law’s date itself is no delay');
+  t.match(override({ dueDate: '2025-10-31' }), [{ type: 'DeadlineOverridden', data: { dueDate: '2025-10-31' } }], 'the next working day is');
+  t.match(override({ dueDate: '2025-12-31', applicantNotifiedOn: '2025-09-25' }), { code: 'date-out-of-order', field: 'applicantNotifiedOn', notBefore: R }, 'not told before the request was received');
+  const overridden = given(receive(R), register(R), cmd('overrideDeadline', '2025-10-20', { dueDate: '2025-12-31', reason: '大量申请' }, actors.supervisor)).state;
+  t.match(when(overridden, cmd('overrideDeadline', '2025-10-21', { dueDate: '2025-11-28', reason: '改定' }, actors.supervisor)), [{ type: 'DeadlineOverridden' }], 'a second override is measured against the law’s date, not the first override');
+});
+
+t.test('deemed consent (第34条) only where the law has it: a silent co-producing agency under the 2008 条例 leaves the decision to the agency', async (t) => {
+  const lapsed = (day: string, lapseOn: string) =>
+    given(receive(day), register(day), cmd('consultAgency', day, { consultationId: 'a1', agency: '市财政局', basis: 'co-produced', question: '共同制作，是否同意公开' }), cmd('lapseConsultation', lapseOn, { consultationId: 'a1' })).events.at(-1);
+  t.match(lapsed('2019-05-06', '2019-05-10'), { type: 'ConsultationLapsed', data: { consequence: 'agency-decides' } }, '2008年条例 has no 第34条');
+  // 2019: delivered Fri 2025-09-26; 09-28 (Sun, worked), 29, 30 (3); 10-01…08 National Day; 09, 10, 11 (Sat, worked) (6);
+  // 13…17 (11); 20…23 (15): the 15 working days end Thu 10-23
+  t.match(lapsed(R, '2025-10-24'), { type: 'ConsultationLapsed', data: { consequence: 'deemed-consent' } }, '第34条');
+});
+
 t.test('the 109号 fee schedule applies to requests received under the 2019 rules from 2021-01-01 only', async (t) => {
   t.match(when(given(receive('2020-12-31'), register('2020-12-31')).state, cmd('issueFeeNotice', '2021-01-05', { method: 'per-page', quantity: 40, alreadyCounted: 0 })), { code: 'invalid-value', field: 'amount' });
   t.match(when(given(receive('2019-05-10'), register('2019-05-10')).state, cmd('issueFeeNotice', '2019-05-13', { method: 'per-page', quantity: 40, alreadyCounted: 0 })), { code: 'invalid-value', field: 'amount' }, 'not under the 2008 rules either');
