@@ -204,7 +204,7 @@ function consultationClock(effect: JurisdictionProfile['thirdPartyConsultation']
 }
 
 function describe(profile: JurisdictionProfile, a: Articles): Describe {
-  const receipt = profile.id === 'CN-2019' ? '条例 第31条' : shortCitation(profile.receiptCitation);
+  const receipt = shortCitation(profile.receiptCitation); // 条例 第31条, 2008年条例 第24条
   return {
     RequestReceived: (d) =>
       `${CHANNEL_NAMES[d.channel] ?? d.channel}${originWords(d.evidence)}，收到申请之日为 ${d.receivedOn}（${receipt}）。申请人：${d.applicant.name}（${APPLICANT_KIND_NAMES[d.applicant.kind] ?? d.applicant.kind}）。申请公开的信息：${quoted(d.request.description)}${d.request.writtenDownFromOralRequest ? `（口头申请，由工作人员代为填写，${a.oralRequest}）` : ''}。`,
