@@ -195,7 +195,11 @@ function receiveRequest(command: CaseCommandOf<'receiveRequest'>, ctx: DecideCon
   const { jurisdiction, channel, evidence, applicant, request } = command.data;
   const inForce = receiptRuleOf(jurisdiction, channel, command.at);
   if (!inForce) return new InvalidValue('jurisdiction', `no profile for ${jurisdiction}`);
-  const { rule, field, recordedOn: today, citation } = inForce;
+  const today = inForce.recordedOn;
+  // A request that arrived while an earlier law was in force is received by that law's rule, however late it
+  // is recorded: the 2008 条例 counts from the day it arrived (第24条 收到申请之日), not by 第31条's channel rules
+  const arrivedUnder = evidence.arrivedOn !== undefined && evidence.arrivedOn <= today ? profileForOrNull(jurisdiction, evidence.arrivedOn) : null;
+  const { rule, field, citation } = arrivedUnder?.receiptRules[channel] === 'arrived' ? { rule: 'arrived' as const, field: RECEIPT_FIELDS.arrived, citation: arrivedUnder.receiptCitation } : inForce;
   const receivedOn = evidence[field];
   if (receivedOn === undefined) return new ReceiptEvidenceMissing(channel, rule, field, citation);
   if (receivedOn > today) return new DateInFuture(`evidence.${field}`, receivedOn, today);

@@ -24,6 +24,15 @@ t.test('receiving a request', async (t) => {
       t.equal(arrived.state.receivedOn, '2025-09-26', `${jurisdiction}: received the day it arrived`);
     }
   });
+  t.test('a request that arrived under the 2008 条例 is received the day it arrived, however late it is recorded', async (t) => {
+    // entered Mon 2026-01-05 from the paper file: arrived by registered post Fri 2019-05-10, signed for Tue 05-14
+    const late = (evidence: object) => when(initialCaseState(), receive('2026-01-05', { evidence } as never));
+    t.match(late({ arrivedOn: '2019-05-10' }), [{ type: 'RequestReceived', data: { profileId: 'CN-2008', receivedOn: '2019-05-10' } }], '2008年条例 第24条: 收到申请之日, no 第31条 evidence needed');
+    t.match(late({ arrivedOn: '2019-05-10', signedForOn: '2019-05-14' }), [{ data: { profileId: 'CN-2008', receivedOn: '2019-05-10' } }], 'the day it arrived, not the day it was signed for');
+    t.match(late({ signedForOn: '2019-05-14' }), [{ data: { profileId: 'CN-2008', receivedOn: '2019-05-14' } }], 'without the arrival day, by 第31条 (the law of the recording day) as before');
+    t.match(late({ arrivedOn: '2019-05-20' }), { code: 'receipt-evidence-missing', field: 'signedForOn' }, 'arrived under the 2019 条例: its channel rule applies');
+    t.match(late({ arrivedOn: '2026-01-06', signedForOn: '2019-05-14' }), [{ data: { receivedOn: '2019-05-14' } }], 'an arrival day after today is not taken as the receipt rule');
+  });
   t.test('refuses a receipt date after today', async (t) => {
     t.match(when(initialCaseState(), receive('2025-09-26', { evidence: { signedForOn: '2025-09-27' } })), { code: 'date-in-future', date: '2025-09-27', today: '2025-09-26' });
   });
