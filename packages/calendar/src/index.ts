@@ -11,3 +11,4 @@ export * from './sources/dateHolidaysCalendars.js';
 export * from './profiles/jurisdictionProfile.js';
 export * from './profiles/builtinProfiles.js';
 export * from './profiles/profileRegistry.js';
+export * from './profiles/citations.js';

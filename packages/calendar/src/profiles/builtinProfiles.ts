@@ -169,6 +169,7 @@ export const US_FOIA: JurisdictionProfile = {
   fee: { effect: 'pause', citation: '552(a)(6)(A)(ii)(II): tolling while clarifying fee assessment with the requester' },
   receiptRules: arrivedEverywhere,
   receiptCitation: '552(a)(6)(A)(ii): the date on which the request is first received by the appropriate component, at most 10 days after any component',
+  lateReplyCitation: '552(a)(6)(B)(ii): an alternative time frame for processing the request, arranged with the requester',
 };
 
 /** Ireland, Freedom of Information Act 2014. */

@@ -1,5 +1,5 @@
 import { fromEpochDay, toEpochDay, type IsoDate, type JurisdictionProfile, type Period, type WorkingDayCalendar } from '@disclosure/calendar';
-import { profileVersion } from '@disclosure/calendar';
+import { profileVersion, shortCitation } from '@disclosure/calendar';
 import type { ClockFacts, Pause } from './clockFacts.js';
 
 /** Why one day of the count did or did not count. */
@@ -80,7 +80,7 @@ export function computeDeadline(facts: ClockFacts, options: ClockOptions): Deadl
   const paused = pausedDays(facts.pauses, start, workingUnit, calendar, horizon);
   const extension = facts.extensions.reduce((sum, e) => sum + e.amount, 0);
   if (facts.awaitingCorrection && profile.correction.effect === 'restart') {
-    const waiting = deadlineRecord(facts, profile, calendar, extension, 'awaiting-correction', null, null, [], 0);
+    const waiting = deadlineRecord(facts, profile, calendar, extension, 'awaiting-correction', null, null, [], 0, false, null);
     return options.explain ? { ...waiting, explanation: [] } : waiting;
   }
 
@@ -88,11 +88,14 @@ export function computeDeadline(facts: ClockFacts, options: ClockOptions): Deadl
   const extensionLength = workingUnit ? extension : facts.extensions.reduce((sum, e) => sum + calendarDays({ amount: e.amount, unit: extensionUnit(profile, e.kind) }), 0);
   const periodEnd = endOfCount(periodLength, start, paused, workingUnit, profile, calendar);
   const computedDue = endOfCount(periodLength + extensionLength, start, paused, workingUnit, profile, calendar);
-  const due = facts.override ? toEpochDay(facts.override.dueDate) : computedDue;
+  // 第35条 确定延迟答复的合理期限: an override is a *later* date; it never shortens the law's own period, which a
+  // pause that outgrew it, or a count restarted after a correction, may have carried past it
+  const overridden = facts.override !== undefined && toEpochDay(facts.override.dueDate) > computedDue;
+  const due = overridden ? toEpochDay(facts.override!.dueDate) : computedDue;
   const missingYears = calendar.missingYearsBetween(start + 1, Math.max(start + 1, due));
   const openPause = facts.pauses.some((p) => p.to === undefined && p.lapsed === undefined);
   const status: ClockStatus = facts.stoppedOn ? 'stopped' : openPause ? 'paused' : 'running';
-  const deadline = deadlineRecord(facts, profile, calendar, extension, status, fromEpochDay(due), fromEpochDay(periodEnd), missingYears, countUpTo(paused, computedDue));
+  const deadline = deadlineRecord(facts, profile, calendar, extension, status, fromEpochDay(due), fromEpochDay(periodEnd), missingYears, countUpTo(paused, computedDue), overridden, fromEpochDay(computedDue));
   return options.explain ? { ...deadline, explanation: explainDays(start, due, periodLength, paused, facts, options) } : deadline;
 }
 
@@ -152,9 +155,21 @@ export function deadlineStanding(deadline: Deadline, today: IsoDate, calendar: W
  * A deadline, always built by this one literal with its keys in one order: an object built by a
  * spread and then given more keys gets a V8 map of its own each time, several µs per deadline.
  */
-function deadlineRecord(facts: ClockFacts, profile: JurisdictionProfile, calendar: WorkingDayCalendar, extension: number, status: ClockStatus, dueDate: IsoDate | null, periodEndsOn: IsoDate | null, missingYears: readonly number[], pausedDays: number): Deadline {
+function deadlineRecord(
+  facts: ClockFacts,
+  profile: JurisdictionProfile,
+  calendar: WorkingDayCalendar,
+  extension: number,
+  status: ClockStatus,
+  dueDate: IsoDate | null,
+  periodEndsOn: IsoDate | null,
+  missingYears: readonly number[],
+  pausedDays: number,
+  overridden: boolean,
+  lawfulDue: IsoDate | null,
+): Deadline {
   return {
-    overridden: facts.override !== undefined,
+    overridden,
     profileId: profile.id,
     profileVersion: profileVersion(profile),
     calendarId: calendar.id,
@@ -167,7 +182,7 @@ function deadlineRecord(facts: ClockFacts, profile: JurisdictionProfile, calenda
     provisional: missingYears.length > 0,
     missingYears,
     pausedDays,
-    notes: clockNotes(facts, profile),
+    notes: clockNotes(facts, profile, overridden, lawfulDue),
   };
 }
 
@@ -288,7 +303,7 @@ function explainDays(start: number, due: number, periodLength: number, paused: r
   return out;
 }
 
-function clockNotes(facts: ClockFacts, profile: JurisdictionProfile): string[] {
+function clockNotes(facts: ClockFacts, profile: JurisdictionProfile, overridden: boolean, lawfulDue: IsoDate | null): string[] {
   const unit = profile.period.unit.replace('-', ' ');
   const notes = [`Received ${facts.receivedOn} (${profile.receiptCitation}); the reply period is ${profile.period.amount} ${unit} (${profile.period.citation}).`];
   if (facts.restartedOn) notes.push(`Count restarted from ${facts.restartedOn}, the day the corrected request was received (${profile.correction.citation}).`);
@@ -302,14 +317,13 @@ function clockNotes(facts: ClockFacts, profile: JurisdictionProfile): string[] {
     notes.push(`Extended by ${e.amount} ${(rule?.max.unit ?? profile.period.unit).replace('-', ' ')} on ${e.approvedOn}${rule ? ` (${rule.citation})` : ''}.`);
   }
   if (facts.override) {
-    const basis = profile.lateReplyCitation ? `the request exceeds a reasonable volume and a later reply date was approved and notified (${shortRule(profile.lateReplyCitation)})` : `a later reply date was approved and notified (no rule of ${profile.law} provides for it: the agency's own decision)`;
-    notes.push(`Due date set to ${facts.override.dueDate}: ${basis}: ${facts.override.reason}.`);
+    const { dueDate, reason } = facts.override;
+    const cite = profile.lateReplyCitation ? shortCitation(profile.lateReplyCitation) : `no rule of ${profile.law} provides for it: the agency's own decision`;
+    if (overridden) notes.push(`Due date set to ${dueDate}: a later reply date, approved and notified (${cite}): ${reason}.`);
+    else if (lawfulDue === null) notes.push(`A later reply date, ${dueDate}, was approved and notified (${cite}); it counts again once the period runs (${reason}).`);
+    else notes.push(`A later reply date, ${dueDate}, was approved and notified (${cite}), but the law's own due date, ${lawfulDue}, is later now and stands: an override never shortens the period (${reason}).`);
   }
   if (facts.stoppedOn) notes.push(`Clock stopped on ${facts.stoppedOn}.`);
   return notes;
 }
 
-/** A citation's article without its quoted words (`条例 第35条: 申请人…` → `条例 第35条`). */
-function shortRule(citation: string): string {
-  return citation.split(': ')[0]!;
-}

@@ -1,4 +1,4 @@
-import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, toEpochDay, type CalendarRegistry, type Channel, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
+import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, shortCitation, toEpochDay, type CalendarRegistry, type Channel, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
 import type { ClockFacts } from '../clock/clockFacts.js';
 import { computeDeadline, deadlineStanding, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
 import { CASE_COMMAND_TYPES, type CaseCommand, type CaseCommandOf, type CaseCommandType } from '../commands/caseCommands.js';
@@ -400,9 +400,9 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
 
   // 条例 第35条: for a request whose volume or frequency clearly exceeds a reasonable range, the agency
   // may, having reviewed the applicant's reasons, set a reasonable later reply date and tell the applicant.
-  overrideDeadline: ({ state, command, today, calendar, ctx }) => {
+  overrideDeadline: ({ state, command, today, profile, calendar, ctx }) => {
     const { dueDate, reason, applicantNotifiedOn } = command.data;
-    if (command.actor.role !== 'supervisor') return new ApprovalRequired('overrideDeadline', command.actor.role, '条例 第35条');
+    if (command.actor.role !== 'supervisor') return new ApprovalRequired('overrideDeadline', command.actor.role, profile.lateReplyCitation ? shortCitation(profile.lateReplyCitation) : 'the agency’s own rule');
     if (dueDate <= state.clock!.countFrom) return new DateOutOfOrder('dueDate', dueDate, state.clock!.countFrom);
     if (!calendar.isWorkingDay(dueDate)) return new InvalidValue('dueDate', `${dueDate} is not a working day`);
     // 第35条 确定延迟答复的合理期限: a *later* date than the law's own, as it stands today (pauses and an extension counted)
