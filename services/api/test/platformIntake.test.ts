@@ -136,6 +136,19 @@ t.test('an agency under another law receives a system intake on the day it arriv
   t.match(late, { receivedOn: '2025-10-09', deadline: { dueDate: '2025-11-07' } }, 'a late delivery does not move the referral day');
 });
 
+t.test('a referral from a zone ahead of Beijing is received on Beijing’s day, not refused as dated in the future; any other intake dated tomorrow still is', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const integrator = await callerAs(app, 'integrator', 'city-b');
+  // 14:30 UTC Thu 2025-10-09: 22:30 in Beijing, already 01:30 on Fri 10-10 in Sydney (AEDT, UTC+11)
+  app.setNow('2025-10-09T14:30:00Z');
+  const referral = { fromAgency: 'au.agency', sourceCaseId: 'au-1', scope: 'whole', reason: 'held by a Chinese agency', referredOn: '2025-10-10' };
+  const filed = ok(t, await integrator.post('/v1/intake', intakeBody('au-1', '2025-10-10', { sourceSystem: 'sydney/au.agency', referral })), 'referred from Sydney on its 10-10');
+  t.match(filed, { receivedOn: '2025-10-09' }, 'the day it reached the agency in Beijing');
+  t.match((await app.store.read(filed.caseId))[0]!.data, { evidence: { statedReceiptDate: '2025-10-09', referral: { referredOn: '2025-10-10' } } }, 'the referral keeps its own day');
+  assertProblem(t, await integrator.post('/v1/intake', intakeBody('plain-1', '2025-10-10')), 'date-in-future', 'a plain intake stating tomorrow');
+});
+
 t.test('the routing table and the other integration settings are checked at start', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'routing-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -79,7 +79,9 @@ export function intakeCommands(body: IntakeBody, filing: IntakeFiling): [CaseCom
  * The receipt evidence of a request this system receives from another (channel `system`), by the
  * receiving profile's rule for that channel:
  * - `stated-by-sender` (CN-2019): the date the sending system states, our rule for system intake,
- *   which 条例 第31条 does not name; for a referral the referral day, which the referring system states;
+ *   which 条例 第31条 does not name; for a referral the referral day, which the referring system states,
+ *   unless that day has not begun yet in the agency's zone (a referral made in Sydney just after
+ *   midnight reaches Beijing the evening before), then `receivedHereOn`;
  * - `arrived` (2008年条例 第24条 收到申请之日; FOIA s.10(6)(a) "the day on which the public authority
  *   receives the request"; 5 U.S.C. 552(a)(6)(A)(ii); IE FOI Act s.13(1); AU FOI Act s.15(5)(b)): the
  *   day the request reached the agency, `receivedHereOn` (the day this system received it, in the
@@ -89,8 +91,9 @@ export function intakeCommands(body: IntakeBody, filing: IntakeFiling): [CaseCom
  * @example systemReceiptEvidence('arrived', { statedReceiptDate: '2025-12-18' }, '2025-12-19') // { statedReceiptDate: '2025-12-18', arrivedOn: '2025-12-19' }
  */
 export function systemReceiptEvidence(rule: SystemReceiptRule, sent: Pick<IntakeBody, 'statedReceiptDate' | 'referral'>, receivedHereOn: IsoDate): { statedReceiptDate: IsoDate; arrivedOn?: IsoDate } {
-  if (rule === 'stated-by-sender') return { statedReceiptDate: sent.statedReceiptDate };
   const referredOn = sent.referral?.referredOn;
+  // a referral from a zone ahead (Sydney just after midnight) states a day that has not begun here: the agency's own day (the referral keeps its day)
+  if (rule === 'stated-by-sender') return { statedReceiptDate: referredOn !== undefined && referredOn > receivedHereOn ? receivedHereOn : sent.statedReceiptDate };
   return { statedReceiptDate: sent.statedReceiptDate, arrivedOn: referredOn !== undefined && referredOn < receivedHereOn ? referredOn : receivedHereOn };
 }
 
