@@ -2,7 +2,7 @@ import t from 'tap';
 import { CaseService, intakeBodySchema, intakeCaseId, REFERRAL_ACTOR, REFERRAL_CHECKPOINT, REFERRAL_INTAKE_KIND, referralPayloads, referralSubscriptionId, ReferralReactor, referralWiring, startWorker } from '@disclosure/api';
 import type { EventStore } from '@disclosure/event-store';
 import { OutboxFeeder, webhookTables, type SubscriptionRecord } from '@disclosure/webhooks';
-import { describeEvent } from '../src/audit/export/eventWords.js';
+import { describeEvent, timelineWords } from '../src/audit/export/eventWords.js';
 import { registeredCase } from './support/cases.js';
 import { UK_COUNCIL, US_AGENCY } from './support/factories.js';
 import { assertProblem, at, callerAs, ok } from './support/http.js';
@@ -184,7 +184,7 @@ t.test('a referral the agency referred to cannot receive is recorded on the refe
   t.match(view.referrals, [{ toAgency: IE_BODY.id, scope: 'whole', referredOn: '2014-09-05', refusal: { problem: 'invalid-value', noticedOn: '2014-09-05' } }], 'its caseworker sees the refusal');
   t.same(view.links, [], 'and no link to a case that does not exist');
   t.ok((view.allowedCommands as string[]).includes('submit-for-review'), 'the case goes on: the applicant is told where to ask in the reply');
-  t.match(describeEvent('ReferralRefused', refused.data).words, `2014-09-05 ${IE_BODY.id} 未能接收转办的申请（invalid-value）`);
+  t.match(describeEvent('ReferralRefused', refused.data, timelineWords('CN-2008')).words, `2014-09-05 ${IE_BODY.id} 未能接收转办的申请（invalid-value）：evidence.arrivedOn: no IE law applies to a request received on 2014-09-05。该机关未形成案件，仍须告知申请人向哪个机关申请（2008年条例 第21条(三)）。`);
 
   // a restart from an old checkpoint, or a second worker, records nothing twice
   await app.db.deleteFrom('projection_checkpoints').where('projection', '=', REFERRAL_CHECKPOINT).execute();

@@ -114,6 +114,7 @@ t.test('a case under the 2019 条例 keeps its articles and says which pauses st
   t.match(line('ExtensionApproved'), '（条例 第33条第2款）');
   t.match(line('CorrectionRequested'), '一次性告知申请人补正（条例 第30条）');
   t.match(line('CorrectionLapsed'), '视为放弃申请（条例 第30条）');
+  t.match(describeEvent('ConsultationLapsed', { ...SAMPLES.ConsultationLapsed, consequence: 'agency-decides' }, words).words, '期满未答复：由行政机关决定是否公开。', 'no third-party article for a silent agency');
   t.match(line('RequestRegistered'), '（条例 第45条）');
 });
 
@@ -134,10 +135,12 @@ t.test('a case under another country’s Act reads in English, cites its section
   t.match(line('UK-FOIA', 'FeeNoticeIssued'), 'The days until the fee is paid are not counted (s.10(2))');
   t.match(line('US-FOIA', 'CorrectionReceived'), 'The clock runs again from this day (552(a)(6)(A)(ii)(I))', 'a toll under FOIA');
   t.match(line('UK-FOIA', 'CorrectionReceived'), 'The time limit counts again from this day (s.1(3))', 'a new date of receipt under FOIA 2000');
-  t.match(line('UK-FOIA', 'ThirdPartyConsulted'), 'This does not change the time limit (s.45 code of practice)');
+  t.match(line('UK-FOIA', 'ThirdPartyConsulted'), 'This does not pause the clock: s.45 code of practice: consultation does not extend the time for compliance.');
+  t.match(line('AU-FOI', 'AgencyConsulted'), 'This does not pause the clock: consultation extends the period (s.15(6)) rather than pausing it.');
+  t.match(line('US-FOIA', 'DeadlineOverridden'), 'told on 2026-01-09 (552(a)(6)(B)(ii)). Reason: volume', 'an alternative time frame arranged with the requester');
   t.match(line('US-FOIA', 'ReplyIssued'), 'Outcome: partly disclosed; withheld: names (third party rights: personal data)');
   t.match(line('US-FOIA', 'DeadlineMissed'), '(552(a)(6)(A)(i))');
-  t.match(line('IE-FOI', 'DeadlineOverridden'), 'told on 2026-01-09 (the authority\'s own decision: Act No. 30 of 2014 has no such rule)');
+  t.match(line('IE-FOI', 'DeadlineOverridden'), 'told on 2026-01-09 (the agency\'s own decision: no rule of Act No. 30 of 2014 provides for it)');
 });
 
 t.test('the export of a 2008 case and of a UK council’s case: each in its own law’s words', async (t) => {

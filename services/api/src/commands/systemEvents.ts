@@ -38,6 +38,7 @@ export async function recordSystemEvents(store: EventStore, caseId: string, writ
     const state = foldCase(stored.map((e) => parseCaseEvent(e)), initialCaseState());
     const decided = decide(state);
     if (decided.length === 0) return 0;
+    foldCase(decided, state); // the workflow takes them here, or nothing is written (a stream that would not replay)
     const events: NewEvent[] = decided.map((e) => {
       const valid = parseCaseEvent({ type: e.type, version: e.version, data: e.data });
       return { id: write.eventId(valid), type: valid.type, version: valid.version, data: valid.data, metadata: { actor: write.actor, agency: state.agency!, role: 'system', correlationId: write.correlationId, causationId: write.causationId, occurredAt: write.at } };

@@ -287,7 +287,10 @@ export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'ca
     appeals: s.appeals,
     rating: s.rating ?? null,
     // each referral with, when the agency referred to could not receive it, why (its case is then not made there)
-    referrals: s.referrals.map((r) => ({ ...r, refusal: s.referralRefusals.find((x) => x.toAgency === r.toAgency) ?? null })),
+    referrals: s.referrals.map((r) => ({
+      ...r,
+      refusal: s.links.some((l) => l.relation === 'referred-to' && l.linkedAgency === r.toAgency) ? null : (s.referralRefusals.find((x) => x.toAgency === r.toAgency) ?? null),
+    })),
     links: s.links,
     instructions: s.instructions,
     revision: loaded.revision,

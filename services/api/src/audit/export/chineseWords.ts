@@ -1,7 +1,6 @@
 import { APPLICANT_KINDS, reportRowOf, type CaseEventData, type ReplyOutcome } from '@disclosure/domain';
-import type { Channel, JurisdictionProfile } from '@disclosure/calendar';
+import { extensionOf, shortCitation, type Channel, type JurisdictionProfile } from '@disclosure/calendar';
 import type { Describe, TimelineWords } from './eventWords.js';
-import { extensionOf, shortCitation } from './citations.js';
 
 /**
  * The timeline in Chinese, citing the articles of the 条例 a case is handled under: the 2019
@@ -114,6 +113,7 @@ const ROLE_NAMES: TimelineWords['roles'] = {
   integrator: '对接系统',
   admin: '管理员',
   applicant: '申请人',
+  system: '系统',
 };
 
 const STATUS_NAMES: TimelineWords['statuses'] = {
@@ -221,7 +221,7 @@ function describe(profile: JurisdictionProfile, a: Articles): Describe {
       `征求 ${d.agency} 的意见（编号 ${d.consultationId}，${d.basis === 'co-produced' ? `共同制作的信息${a.coProduced ? `，${a.coProduced}` : ''}` : '会商'}），${d.noticeOn} 发出，${d.deliveredOn} 送达：${d.question}。${consultationClock(profile.agencyConsultation, a)}`,
     ConsultationAnswered: (d) => `征求意见 ${d.consultationId} 于 ${d.answeredOn} 答复：${OPINION_NAMES[d.opinion] ?? d.opinion}。${d.summary}`,
     ConsultationLapsed: (d) =>
-      `征求意见 ${d.consultationId} 于 ${d.lapsedOn} 期满未答复：${d.consequence === 'deemed-consent' ? `视为同意公开（${a.coProduced ?? `${a.law}无此规定，本系统的理解`}）` : `由行政机关依照${a.law}决定是否公开（${a.thirdParty}）`}。`,
+      `征求意见 ${d.consultationId} 于 ${d.lapsedOn} 期满未答复：${d.consequence === 'deemed-consent' ? `视为同意公开（${a.coProduced ?? `${a.law}无此规定，本系统的理解`}）` : '由行政机关决定是否公开'}。`,
     FeeNoticeIssued: (d) =>
       `${d.noticeOn} 发出收费通知：${d.method === 'per-item' ? '按件' : '按量'}计收，${d.quantity}${d.method === 'per-item' ? '件' : '页'}，金额 ${d.amount} ${d.currency === 'CNY' ? '元' : d.currency}（${a.fee}）${profile.fee.effect === 'pause' ? '，收费通知至缴费之间的时间不计入答复期限' : ''}。`,
     FeePaid: (d) => `${d.paidOn} 缴费 ${d.amount} 元，凭证号 ${d.reference}。`,
@@ -232,7 +232,7 @@ function describe(profile: JurisdictionProfile, a: Articles): Describe {
     },
     CaseReferred: (d) => `${d.referredOn} 转 ${d.toAgency} 办理${d.scope === 'part' && d.part ? `（部分：${d.part}）` : ''}，并告知申请人（${a.referral}）。理由：${d.reason}`,
     CaseLinked: (d) => `与案件 ${d.linkedCaseId}（${d.linkedAgency}）关联：${RELATION_NAMES[d.relation] ?? d.relation}。`,
-    ReferralRefused: (d) => `${d.noticedOn} ${d.toAgency} 未能接收转办的申请（${d.problem}）：${d.detail}。该机关未形成案件，仍须告知申请人向哪个机关申请（${a.referral}）。`,
+    ReferralRefused: (d) => `${d.noticedOn} ${d.toAgency} 未能接收转办的申请（${d.problem}）：${d.detail.replace(/[.。]$/, '')}。该机关未形成案件，仍须告知申请人向哪个机关申请（${a.referral}）。`,
     RequestWithdrawn: (d) => `${d.withdrawnOn} 申请人撤回申请${d.reason ? `：${d.reason}` : ''}。`,
     ReplySubmittedForReview: (d) => `${person(d.submittedBy)} 提交答复稿审核。拟答复：${outcomeWords(d.outcome)}`,
     ReplyApproved: (d) => `${person(d.reviewer)} 审核通过${d.note ? `：${d.note}` : ''}。`,

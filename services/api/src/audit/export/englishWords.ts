@@ -1,7 +1,6 @@
 import type { CaseEventData, ReplyOutcome } from '@disclosure/domain';
-import type { Channel, JurisdictionProfile } from '@disclosure/calendar';
+import { extensionOf, shortCitation, type Channel, type JurisdictionProfile } from '@disclosure/calendar';
 import type { Describe, TimelineWords } from './eventWords.js';
-import { extensionOf, shortCitation } from './citations.js';
 
 /**
  * The timeline in English, for a case under an Act other than the 条例 (FOIA 2000, 5 U.S.C. 552,
@@ -51,6 +50,7 @@ const ROLE_NAMES: TimelineWords['roles'] = {
   integrator: 'integrating system',
   admin: 'administrator',
   applicant: 'applicant',
+  system: 'system',
 };
 
 const STATUS_NAMES: TimelineWords['statuses'] = {
@@ -146,7 +146,7 @@ function clockWords(rule: JurisdictionProfile['correction'], pause: string, rest
   const cite = shortCitation(rule.citation);
   if (rule.effect === 'pause') return ` ${pause} (${cite}).`;
   if (rule.effect === 'restart') return ` ${restart} (${cite}).`;
-  return ` This does not change the time limit (${cite}).`;
+  return ` This does not pause the clock: ${rule.citation}.`;
 }
 
 function describe(profile: JurisdictionProfile): Describe {
@@ -159,13 +159,13 @@ function describe(profile: JurisdictionProfile): Describe {
     CorrectionRequested: (d) => `On ${d.noticeOn} the applicant was asked to clarify the request, by ${d.respondBy} (${shortCitation(profile.correction.citation)}). Needed: ${d.items.join('; ')}.`,
     CorrectionReceived: (d) =>
       `${sentence(`${d.receivedOn}: clarification received: ${d.summary}`)}${clockWords(profile.correction, 'The clock runs again from this day', 'The time limit counts again from this day')}`,
-    CorrectionLapsed: (d) => `${d.lapsedOn}: the time to clarify ran out without an answer; the request is treated as abandoned.`,
+    CorrectionLapsed: (d) => `${d.lapsedOn}: the time to clarify ran out without an answer; the request is no longer processed.`,
     ThirdPartyConsulted: (d) => `${d.party} consulted (consultation ${d.consultationId}); notice sent ${d.noticeOn}, delivered ${d.deliveredOn}: ${sentence(d.question)}${consultation(profile.thirdPartyConsultation)}`,
     AgencyConsulted: (d) =>
       `${d.agency} consulted (consultation ${d.consultationId}${d.basis === 'co-produced' ? ', information produced jointly' : ''}); notice sent ${d.noticeOn}, delivered ${d.deliveredOn}: ${sentence(d.question)}${consultation(profile.agencyConsultation)}`,
     ConsultationAnswered: (d) => `Consultation ${d.consultationId} answered on ${d.answeredOn}: ${OPINION_NAMES[d.opinion] ?? d.opinion}. ${d.summary}`,
     ConsultationLapsed: (d) =>
-      `Consultation ${d.consultationId} lapsed on ${d.lapsedOn} without an answer: ${d.consequence === 'deemed-consent' ? 'treated as consent to disclosure' : 'the authority decides on disclosure itself'}.`,
+      `Consultation ${d.consultationId} lapsed on ${d.lapsedOn} without an answer: ${d.consequence === 'deemed-consent' ? 'treated as consent to disclosure' : 'the agency decides on disclosure itself'}.`,
     FeeNoticeIssued: (d) =>
       `${d.noticeOn}: fees notice issued, ${d.method === 'per-item' ? 'per item' : 'by volume'}, ${d.quantity} ${d.method === 'per-item' ? 'item(s)' : 'page(s)'}, ${d.amount} ${d.currency}.${clockWords(profile.fee, 'The days until the fee is paid are not counted', 'The time limit counts again from payment')}`,
     FeePaid: (d) => `${d.paidOn}: fee of ${d.amount} paid, reference ${d.reference}.`,
@@ -188,7 +188,7 @@ function describe(profile: JurisdictionProfile): Describe {
     SupervisionInstructed: (d) => `${person(d.supervisor)} instructed (${d.instructionId}): ${d.instruction}${d.respondBy ? `; answer by ${d.respondBy}` : ''}.`,
     SupervisionAnswered: (d) => `Answer to instruction ${d.instructionId}: ${d.answer}`,
     DeadlineOverridden: (d) =>
-      `${person(d.approver)} set the due date to ${d.dueDate}; the applicant was told on ${d.applicantNotifiedOn}${profile.lateReplyCitation ? ` (${shortCitation(profile.lateReplyCitation)})` : ` (the authority's own decision: ${profile.law} has no such rule)`}. Reason: ${d.reason}`,
+      `${person(d.approver)} set the due date to ${d.dueDate}; the applicant was told on ${d.applicantNotifiedOn}${profile.lateReplyCitation ? ` (${shortCitation(profile.lateReplyCitation)})` : ` (the agency's own decision: no rule of ${profile.law} provides for it)`}. Reason: ${d.reason}`,
     DeadlineApproaching: (d) => `${d.noticedOn}: ${d.workingDaysLeft} working day(s) left to the due date ${d.dueDate} (alert at ${d.threshold}).`,
     DeadlineMissed: (d) => `The due date ${d.dueDate} passed with no reply by ${d.noticedOn} (${shortCitation(profile.period.citation)}).`,
     DeadlineRecomputed: (d) =>
@@ -212,7 +212,7 @@ export function englishWords(profile: JurisdictionProfile): TimelineWords {
       caseId: 'Case',
       registrationNumber: 'Reference',
       notRegistered: 'not registered',
-      agency: 'Public authority',
+      agency: 'Agency',
       law: 'Law',
       applicant: 'Applicant',
       request: 'Information requested',
