@@ -172,15 +172,21 @@ export class PostgresEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     const limit = options.limit ?? 2_147_483_647;
     const from = options.from ?? (backwards ? 2_147_483_647 : 0);
-    const page = () =>
-      unavailableOnConnectionError(() =>
+    // A forward read from a later revision (a reader catching up on a stream it read before) also fetches the
+    // event just before it: when nothing newer is stored, that event says the stream exists, in the same round trip.
+    const marker = !backwards && from > 0 ? 1 : 0;
+    const page = async () => {
+      const r = await unavailableOnConnectionError(() =>
         this.#db.query<Row>(
           `SELECT ${COLUMNS} FROM ${this.#schema}.events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
-          [streamId, from, limit],
+          [streamId, from - marker, Math.min(limit + marker, 2_147_483_647)],
         ),
       );
+      const exists = marker === 1 && r.rows.length > 0 && Number(r.rows[0]!.revision) === from - 1;
+      return { rows: exists ? r.rows.slice(1) : r.rows, exists };
+    };
     let rows = await page();
-    if (rows.rows.length === 0) {
+    if (rows.rows.length === 0 && !rows.exists) {
       if ((await this.#actualRevision(streamId)) === 'no_stream') throw new StreamNotFound(streamId);
       rows = await page(); // the stream's first append committed between the two queries
     }

@@ -181,8 +181,14 @@ export function eventStoreContract(t: Test, fixture: StoreFixture): void {
     t.same(revs(await store.read('case-order', { from: 2, limit: 3 })), [2, 3, 4]);
     t.same(revs(await store.read('case-order', { direction: 'backwards', limit: 3 })), [9, 8, 7]);
     t.same(revs(await store.read('case-order', { direction: 'backwards', from: 4, limit: 2 })), [4, 3]);
-    t.same(revs(await store.read('case-order', { from: 10 })), []);
+    t.same(revs(await store.read('case-order', { from: 10 })), [], 'caught up: nothing after the last revision');
+    t.same(revs(await store.read('case-order', { from: 12 })), [], 'past the end');
+    t.same(revs(await store.read('case-order', { from: 1, limit: 1 })), [1], 'a limit counts the events answered');
+    t.same(revs(await store.read('case-order', { from: 9, limit: 5 })), [9]);
     await t.rejects(store.read('case-missing'), { name: 'StreamNotFound', streamId: 'case-missing' });
+    await t.rejects(store.read('case-missing', { from: 3 }), { name: 'StreamNotFound', streamId: 'case-missing' }, 'from a revision too');
+    await store.append('case-order', events(1), { expectedRevision: 9 });
+    t.same(revs(await store.read('case-order', { from: 10 })), [10], 'a reader catching up sees what was appended since');
   });
 
   withStore('readAll pages through every stream in strictly increasing positions, each event once', async (t, store) => {
