@@ -133,6 +133,7 @@ t.test('a case under another country’s Act reads in English, cites its section
   t.match(line('AU-FOI', 'ExtensionApproved', { kind: 'agreed', amount: 30 }), 'extended by 30 days (agreed)');
   t.match(line('AU-FOI', 'ExtensionApproved', { kind: 'agreed', amount: 30 }), '(s.15AA)', 'the extension of the kind used, not the first');
   t.match(line('UK-FOIA', 'FeeNoticeIssued'), 'The days until the fee is paid are not counted (s.10(2))');
+  t.match(line('UK-FOIA', 'FeeLapsed'), 'the fee was not paid in time; the request is no longer processed (s.9(2)).', 'three months from the notice');
   t.match(line('US-FOIA', 'CorrectionReceived'), 'The clock runs again from this day (552(a)(6)(A)(ii)(I))', 'a toll under FOIA');
   t.match(line('UK-FOIA', 'CorrectionReceived'), 'The time limit counts again from this day (s.1(3))', 'a new date of receipt under FOIA 2000');
   t.match(line('UK-FOIA', 'ThirdPartyConsulted'), 'This does not pause the clock: s.45 code of practice: consultation does not extend the time for compliance.');

@@ -137,7 +137,13 @@ export const UK_FOIA: JurisdictionProfile = {
   correction: { effect: 'restart', citation: 's.1(3): a request is received when the further information reasonably required is received' },
   thirdPartyConsultation: noEffect('s.45 code of practice: consultation does not extend the time for compliance'),
   agencyConsultation: noEffect('s.45 code of practice: consultation does not extend the time for compliance'),
-  fee: { effect: 'pause', includesNoticeDay: true, citation: 's.10(2): the working days in the period beginning with the day on which the fees notice is given and ending with the day on which the fee is received are disregarded' },
+  fee: {
+    effect: 'pause',
+    includesNoticeDay: true,
+    lapseAfter: { amount: 3, unit: 'months' },
+    lapseCitation: 's.9(2): the authority is not obliged to comply unless the fee is paid within the period of three months beginning with the day on which the fees notice is given',
+    citation: 's.10(2): the working days in the period beginning with the day on which the fees notice is given and ending with the day on which the fee is received are disregarded',
+  },
   receiptRules: arrivedEverywhere,
   receiptCitation: 's.10(6): the date of receipt is the day the authority receives the request',
 };

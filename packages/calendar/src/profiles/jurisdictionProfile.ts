@@ -9,6 +9,13 @@ export interface Period {
   readonly unit: PeriodUnit;
 }
 
+/**
+ * How long silence lasts before a pause lapses: a period, or months, as a law may count a payment
+ * period (FOIA 2000 s.9(2): "within the period of three months beginning with the day on which the
+ * fees notice is given"). Months only lapse a pause; no reply period is counted in them.
+ */
+export type LapsePeriod = Period | { readonly amount: number; readonly unit: 'months' };
+
 /** Ways a request reaches an agency (条例 第29条, 第31条). */
 export const CHANNELS = ['in-person', 'registered-post', 'ordinary-post', 'online', 'fax', 'email', 'system'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -49,7 +56,9 @@ export interface ExtensionRule {
 export interface PauseRule {
   readonly effect: ClockEffect;
   /** Silence for this long ends the pause (and the pause then counts exactly this long). */
-  readonly lapseAfter?: Period;
+  readonly lapseAfter?: LapsePeriod;
+  /** Where `lapseAfter` comes from, when another provision than the pause's own sets it. */
+  readonly lapseCitation?: string;
   /** How many times it may pause one request (US tolling for requester information: once). */
   readonly times?: number;
   /** The notice day itself is disregarded too (UK FOIA s.10(2): "beginning with the day on which the fees notice is given"). */

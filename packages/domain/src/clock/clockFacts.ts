@@ -1,4 +1,4 @@
-import type { IsoDate, Period } from '@disclosure/calendar';
+import type { IsoDate, LapsePeriod } from '@disclosure/calendar';
 
 /** Why the clock stood still for a while. */
 export type PauseKind = 'third-party-consultation' | 'agency-consultation' | 'fee' | 'requester-information';
@@ -19,12 +19,12 @@ export interface Pause {
   /** Inclusive end when answered or paid. */
   readonly to?: IsoDate;
   /** Ended by silence: the pause then lasts until this long after `lapseFrom` (or `from`). */
-  readonly lapsed?: Period;
+  readonly lapsed?: LapsePeriod;
   /** The day the lapse period runs from: the consulted party's receipt of the letter (第32条, 第34条). */
   readonly lapseFrom?: IsoDate;
   readonly includesNoticeDay?: true;
   /** While open, the pause can last at most this long (for planning). */
-  readonly lapseAfter?: Period;
+  readonly lapseAfter?: LapsePeriod;
 }
 
 /** Everything the reply clock needs, taken from a case's events. */

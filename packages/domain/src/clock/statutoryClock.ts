@@ -1,4 +1,4 @@
-import { fromEpochDay, toEpochDay, type IsoDate, type JurisdictionProfile, type Period, type WorkingDayCalendar } from '@disclosure/calendar';
+import { fromEpochDay, toEpochDay, type IsoDate, type JurisdictionProfile, type LapsePeriod, type Period, type WorkingDayCalendar } from '@disclosure/calendar';
 import { profileVersion, shortCitation } from '@disclosure/calendar';
 import type { ClockFacts, Pause } from './clockFacts.js';
 
@@ -234,8 +234,30 @@ function pauseEnd(p: Pause, from: number, workingUnit: boolean, calendar: Workin
   return p.lapseAfter ? Math.min(today, lapseEnd(p.lapseAfter, lapseFrom, calendar)) : today;
 }
 
-function lapseEnd(period: Period, lapseFrom: number, calendar: WorkingDayCalendar): number {
+function lapseEnd(period: LapsePeriod, lapseFrom: number, calendar: WorkingDayCalendar): number {
+  if (period.unit === 'months') return monthsEnd(lapseFrom, period.amount);
   return period.unit === 'working-days' ? calendar.addWorkingEpochDays(lapseFrom, period.amount) : lapseFrom + calendarDays(period);
+}
+
+/**
+ * The last day a lapse period may still be met: for working days the last of them after `from`
+ * (条例 第32条: 自收到征求意见书之日起15个工作日); for months, of the period "beginning with" `from`
+ * (FOIA s.9(2)), the day before the same day of the month `months` later — or, when that month has
+ * no such day, its last day (our reading of the corresponding-date rule).
+ * @example lapseEndsOn({ amount: 3, unit: 'months' }, '2025-11-28', gb) // '2026-02-27'
+ */
+export function lapseEndsOn(period: LapsePeriod, from: IsoDate, calendar: WorkingDayCalendar): IsoDate {
+  return fromEpochDay(lapseEnd(period, toEpochDay(from), calendar));
+}
+
+function monthsEnd(from: number, months: number): number {
+  const [y, m, d] = fromEpochDay(from).split('-').map(Number) as [number, number, number];
+  const target = y * 12 + (m - 1) + months;
+  const year = Math.floor(target / 12);
+  const month = (target % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const iso = (day: number) => `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return d <= lastDay ? toEpochDay(iso(d)) - 1 : toEpochDay(iso(lastDay));
 }
 
 function countUpTo(sorted: readonly number[], day: number): number {

@@ -1,6 +1,6 @@
 import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, shortCitation, toEpochDay, type CalendarRegistry, type Channel, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
 import type { ClockFacts } from '../clock/clockFacts.js';
-import { computeDeadline, deadlineStanding, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
+import { computeDeadline, deadlineStanding, lapseEndsOn, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
 import { CASE_COMMAND_TYPES, type CaseCommand, type CaseCommandOf, type CaseCommandType } from '../commands/caseCommands.js';
 import { caseEvent, type CaseEvent, type CaseEventType } from '../events/caseEvents.js';
 import { informationProcessingFee } from '../fees/informationProcessingFee.js';
@@ -281,7 +281,7 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     if (isDomainError(c)) return c;
     const rule = c.kind === 'third-party' ? profile.thirdPartyConsultation : profile.agencyConsultation;
     if (rule.lapseAfter) {
-      const endsOn = calendar.addWorkingDays(c.deliveredOn, rule.lapseAfter.amount).date; // 第32条/第34条: 自收到征求意见书之日起15个工作日
+      const endsOn = lapseEndsOn(rule.lapseAfter, c.deliveredOn, calendar); // 第32条/第34条: 自收到征求意见书之日起15个工作日
       if (today <= endsOn) return new PeriodStillRunning('consultation', endsOn);
     }
     // 第34条: silence of an agency that co-produced the information is consent; otherwise (第32条, 会商), and under
@@ -314,7 +314,7 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
   lapseFee: ({ state, today, profile, calendar }) => {
     const lapse = profile.fee.lapseAfter;
     if (!lapse) return new InvalidValue('lapseFee', `${profile.id} sets no payment period`);
-    const endsOn = calendar.addWorkingDays(state.fee!.noticeOn, lapse.amount).date; // 109号: 20个工作日内未缴费视为放弃
+    const endsOn = lapseEndsOn(lapse, state.fee!.noticeOn, calendar); // 109号: 20个工作日内未缴费视为放弃; FOIA s.9(2): three months beginning with the notice day
     if (today <= endsOn) return new PeriodStillRunning('payment', endsOn);
     return [caseEvent('FeeLapsed', { lapsedOn: today })];
   },

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { decide, deadlineOf, evolve, foldCase, initialCaseState, InvalidEventSequence, caseEvent, type CaseEvent } from '@disclosure/domain';
+import { decide, deadlineOf, evolve, foldCase, initialCaseState, InvalidEventSequence, caseEvent, lapseEndsOn, type CaseEvent } from '@disclosure/domain';
 import { actors, cmd, ctx, given, receive, register, when, CASE_ID } from '../support/caseFactory.js';
 
 const R = '2025-09-26';
@@ -118,6 +118,28 @@ t.test('deemed consent (第34条) only where the law has it: a silent co-produci
   // 2019: delivered Fri 2025-09-26; 09-28 (Sun, worked), 29, 30 (3); 10-01…08 National Day; 09, 10, 11 (Sat, worked) (6);
   // 13…17 (11); 20…23 (15): the 15 working days end Thu 10-23
   t.match(lapsed(R, '2025-10-24'), { type: 'ConsultationLapsed', data: { consequence: 'deemed-consent' } }, '第34条');
+});
+
+t.test('an unpaid UK fee lapses after three months beginning with the day of the fees notice (FOIA s.9(2))', async (t) => {
+  const received = () => [receive('2025-11-24', { channel: 'email', evidence: { arrivedOn: '2025-11-24' } } as never, 'GB'), register('2025-11-24')] as const;
+  const notice = cmd('issueFeeNotice', '2025-11-28', { method: 'per-page', quantity: 40, alreadyCounted: 0, amount: 1200 });
+  const noticed = given(...received(), notice).state;
+  // Fri 2025-11-28 to Fri 2026-02-27: the day before 2026-02-28, the same day three months on
+  t.match(when(noticed, cmd('lapseFee', '2026-02-27', {})), { code: 'period-still-running', what: 'payment', endsOn: '2026-02-27' }, 'the last day of the three months');
+  const lapsed = given(...received(), notice, cmd('lapseFee', '2026-02-28', {}));
+  t.equal(lapsed.state.status, 'abandoned', 'the authority is not obliged to comply');
+  t.match(lapsed.events.at(-1), { type: 'FeeLapsed', data: { lapsedOn: '2026-02-28' } });
+});
+
+t.test('a lapse period of months ends the day before the same day of the month, or at the end of a shorter month', async (t) => {
+  const months = { amount: 3, unit: 'months' } as const;
+  const gb = ctx.calendars.current('GB-UK');
+  t.equal(lapseEndsOn(months, '2025-11-28', gb), '2026-02-27');
+  t.equal(lapseEndsOn(months, '2025-10-31', gb), '2026-01-30', 'January has a 31st');
+  t.equal(lapseEndsOn(months, '2025-11-30', gb), '2026-02-28', 'February 2026 has no 30th: its last day');
+  t.equal(lapseEndsOn(months, '2023-11-30', gb), '2024-02-29', 'a leap year’s February');
+  t.equal(lapseEndsOn(months, '2025-12-15', gb), '2026-03-14', 'across the year end');
+  t.equal(lapseEndsOn({ amount: 15, unit: 'working-days' }, '2025-09-26', ctx.calendars.current('CN')), '2025-10-23', 'working days as before: 15 after delivery, National Day skipped');
 });
 
 t.test('the 109号 fee schedule applies to requests received under the 2019 rules from 2021-01-01 only', async (t) => {

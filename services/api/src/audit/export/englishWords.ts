@@ -169,7 +169,7 @@ function describe(profile: JurisdictionProfile): Describe {
     FeeNoticeIssued: (d) =>
       `${d.noticeOn}: fees notice issued, ${d.method === 'per-item' ? 'per item' : 'by volume'}, ${d.quantity} ${d.method === 'per-item' ? 'item(s)' : 'page(s)'}, ${d.amount} ${d.currency}.${clockWords(profile.fee, 'The days until the fee is paid are not counted', 'The time limit counts again from payment')}`,
     FeePaid: (d) => `${d.paidOn}: fee of ${d.amount} paid, reference ${d.reference}.`,
-    FeeLapsed: (d) => `${d.lapsedOn}: the fee was not paid in time; the request is no longer processed (${shortCitation(profile.fee.citation)}).`,
+    FeeLapsed: (d) => `${d.lapsedOn}: the fee was not paid in time; the request is no longer processed (${shortCitation(profile.fee.lapseCitation ?? profile.fee.citation)}).`,
     ExtensionApproved: (d) => {
       const extension = extensionOf(profile, d.kind);
       return `${d.approvedOn}: time limit extended by ${d.amount} ${UNIT_NAMES[extension?.max.unit ?? 'working-days']} (${d.kind}), approved by ${person(d.approver)}; the applicant was told on ${d.applicantNotifiedOn}${extension ? ` (${shortCitation(extension.citation)})` : ''}. Reason: ${d.reason}`;
