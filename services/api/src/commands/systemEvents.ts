@@ -2,6 +2,9 @@ import { profileById, type IsoDate } from '@disclosure/calendar';
 import { foldCase, initialCaseState, localDate, parseCaseEvent, type CaseEvent, type CaseState, type ClockFacts } from '@disclosure/domain';
 import { StreamNotFound, WrongExpectedRevision, type EventStore, type NewEvent } from '@disclosure/event-store';
 
+/** The role the engine's own writers act in (metadata `role`): the deadline clock, the referral reactor. */
+export const SYSTEM_ROLE = 'system';
+
 /** How many times a system writer re-reads a case that another writer changed under it. */
 const ATTEMPTS = 5;
 
@@ -41,7 +44,7 @@ export async function recordSystemEvents(store: EventStore, caseId: string, writ
     foldCase(decided, state); // the workflow takes them here, or nothing is written (a stream that would not replay)
     const events: NewEvent[] = decided.map((e) => {
       const valid = parseCaseEvent({ type: e.type, version: e.version, data: e.data });
-      return { id: write.eventId(valid), type: valid.type, version: valid.version, data: valid.data, metadata: { actor: write.actor, agency: state.agency!, role: 'system', correlationId: write.correlationId, causationId: write.causationId, occurredAt: write.at } };
+      return { id: write.eventId(valid), type: valid.type, version: valid.version, data: valid.data, metadata: { actor: write.actor, agency: state.agency!, role: SYSTEM_ROLE, correlationId: write.correlationId, causationId: write.causationId, occurredAt: write.at } };
     });
     try {
       const r = await store.append(caseId, events, { expectedRevision: stored[stored.length - 1]!.revision });

@@ -5,14 +5,13 @@ import type { ReadModelDatabase } from '@disclosure/read-models';
 import type { AgencyDirectory } from '../agencies/agencyDirectory.js';
 import type { CaseService } from '../commands/caseService.js';
 import { HttpProblem } from '../http/problems.js';
-import { caseToday, recordSystemEvents } from '../commands/systemEvents.js';
+import { caseToday, recordSystemEvents, SYSTEM_ROLE } from '../commands/systemEvents.js';
 import { intakeCaseId, intakeCommands, referralIntakeBody } from '../intake/intake.js';
 
 /** Who the reactor's events are recorded as (metadata `actor`; role `system`, like the deadline clock). */
 export const REFERRAL_ACTOR = 'referrals';
 /** The reactor's checkpoint, a row of `projection_checkpoints` (the position of the last event it handled). */
 export const REFERRAL_CHECKPOINT = 'reactor:referrals';
-const ROLE = 'system';
 const START = -1n;
 const ATTEMPTS = 5;
 
@@ -128,7 +127,7 @@ export class ReferralReactor {
     const source = await referringCase(this.#o.store, e);
     const body = referralIntakeBody(source, referral, this.#o.instanceId);
     const linkedCaseId = intakeCaseId(referral.toAgency, body.sourceSystem, body.sourceReference);
-    const context = { role: ROLE, correlationId: e.metadata.correlationId, causationId: e.id };
+    const context = { role: SYSTEM_ROLE, correlationId: e.metadata.correlationId, causationId: e.id };
     const at = this.#now().toISOString();
     let created = 0;
     if (target) {
