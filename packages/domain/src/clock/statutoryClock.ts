@@ -125,13 +125,17 @@ export function overdueFrom(facts: ClockFacts, options: Omit<ClockOptions, 'asOf
     const due = dueAsOf(horizon);
     return due === null ? null : fromEpochDay(toEpochDay(due) + 1);
   }
-  // Past every limit, only the pauses without one are left. If one more paused day moves the due
-  // date, each further day will too: the case cannot fall late while they stay open.
+  // Past every limit, only the pauses without one are left. If one more paused day moves the law's due
+  // date, each further day will too: the case cannot fall late while they stay open — whatever an
+  // override says, since the law's date then passes it (the due date is the later of the two).
   const settled = Math.max(horizon ?? unlimitedFrom, unlimitedFrom, lastCovered);
+  const { override: _override, ...law } = facts;
+  const lawDueAsOf = (day: number) => computeDeadline(law, { profile: options.profile, calendar: options.calendar, asOf: fromEpochDay(day) }).dueDate;
   // Two weeks on, not one day: a day off, or a due date rolled forward over one, can hide the move.
+  const lawDue = lawDueAsOf(settled);
+  if (lawDue === null || lawDueAsOf(settled + 14) !== lawDue) return null;
   const due = dueAsOf(settled);
-  if (due === null || dueAsOf(settled + 14) !== due) return null;
-  return fromEpochDay(toEpochDay(due) + 1);
+  return due === null ? null : fromEpochDay(toEpochDay(due) + 1);
 }
 
 /** Where a deadline stands on one day. */

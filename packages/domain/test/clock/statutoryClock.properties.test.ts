@@ -69,20 +69,23 @@ const openPauseArb = fc.record({
   received: fc.integer({ min: FROM, max: TO }),
   noticeAfter: fc.integer({ min: 0, max: 40 }),
   limit: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
+  inMonths: fc.boolean(),
+  /** An approved later date (第35条), days after receipt: the due date is the later of it and the law's. */
+  override: fc.option(fc.integer({ min: 1, max: 120 }), { nil: undefined }),
   closedPauses: fc.array(pauseArb, { maxLength: 2 }),
   extension: fc.integer({ min: 0, max: 20 }),
   todayAfterNotice: fc.integer({ min: 0, max: 80 }),
 });
 
 const PROFILES = [CN_2019, UK_FOIA, AU_FOI] as const; // working days; notice day disregarded (s.10(2)); calendar days
-t.test('overdueFrom, stored once, answers "overdue today?" exactly as the clock computed that day does', async (t) => {
+t.test('overdueFrom, stored once, answers "overdue today?" exactly as the clock computed that day does (overrides and lapses in months too)', async (t) => {
   fc.assert(
     fc.property(openPauseArb, fc.constantFrom(...PROFILES), fc.boolean(), (c, profile, noticeDay) => {
       const calendar = builtinCalendars().current(profile.calendarId);
       const base = { ...facts({ received: c.received, pauses: c.closedPauses, extension: c.extension }), profileId: profile.id };
       const from = fromEpochDay(c.received + c.noticeAfter);
-      const open: Pause = { id: 'open', kind: 'fee', label: 'fee', citation: 'fees', from, ...(noticeDay ? { includesNoticeDay: true as const } : {}), ...(c.limit ? { lapseAfter: { amount: c.limit, unit: 'working-days' as const } } : {}) };
-      const f: ClockFacts = { ...base, pauses: [...base.pauses, open] };
+      const open: Pause = { id: 'open', kind: 'fee', label: 'fee', citation: 'fees', from, ...(noticeDay ? { includesNoticeDay: true as const } : {}), ...(c.limit ? { lapseAfter: c.inMonths ? { amount: 1 + (c.limit % 3), unit: 'months' as const } : { amount: c.limit, unit: 'working-days' as const } } : {}) };
+      const f: ClockFacts = { ...base, pauses: [...base.pauses, open], ...(c.override ? { override: { dueDate: fromEpochDay(c.received + c.override), reason: 'later' } } : {}) };
       const today = fromEpochDay(c.received + c.noticeAfter + c.todayAfterNotice);
       const first = overdueFrom(f, { profile, calendar });
       const late = deadlineStanding(computeDeadline(f, { profile, calendar, asOf: today }), today, calendar).overdue;

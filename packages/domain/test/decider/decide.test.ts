@@ -95,7 +95,7 @@ t.test('fees (国办函〔2020〕109号)', async (t) => {
 
 t.test('approvals belong to the head of the OGI office (supervisor)', async (t) => {
   t.match(when(base().state, cmd('approveExtension', '2025-10-20', { amount: 10, reason: '延期' })), { code: 'approval-required', command: 'approveExtension', role: 'caseworker' }, '第33条第2款: 经政府信息公开工作机构负责人同意');
-  t.match(when(base().state, cmd('overrideDeadline', '2025-10-20', { dueDate: '2025-12-31', reason: '大量申请' })), { code: 'approval-required', command: 'overrideDeadline' }, '第35条');
+  t.match(when(base().state, cmd('overrideDeadline', '2025-10-20', { dueDate: '2025-12-31', reason: '大量申请' })), { code: 'approval-required', command: 'overrideDeadline', citation: '条例 第35条' }, '第35条');
   const { events } = given(receive(R), register(R), cmd('overrideDeadline', '2025-10-20', { dueDate: '2025-12-31', reason: '申请数量明显超过合理范围，申请理由合理', applicantNotifiedOn: '2025-10-20' }, actors.supervisor));
   t.match(events.at(-1), { type: 'DeadlineOverridden', data: { approver: { id: 'sv-chen' }, applicantNotifiedOn: '2025-10-20' } });
 });
