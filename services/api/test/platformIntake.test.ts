@@ -147,6 +147,14 @@ t.test('a referral from a zone ahead of Beijing is received on Beijing’s day, 
   t.match(filed, { receivedOn: '2025-10-09' }, 'the day it reached the agency in Beijing');
   t.match((await app.store.read(filed.caseId))[0]!.data, { evidence: { statedReceiptDate: '2025-10-09', referral: { referredOn: '2025-10-10' } } }, 'the referral keeps its own day');
   assertProblem(t, await integrator.post('/v1/intake', intakeBody('plain-1', '2025-10-10')), 'date-in-future', 'a plain intake stating tomorrow');
+  const far = { ...referral, sourceCaseId: 'au-2', referredOn: '2025-10-12' };
+  assertProblem(t, await integrator.post('/v1/intake', intakeBody('au-2', '2025-10-12', { sourceSystem: 'sydney/au.agency', referral: far })), 'date-in-future', 'no zone is two days ahead');
+
+  // the sender retries after midnight in Beijing: the same filing, not a reused reference
+  app.setNow('2025-10-09T16:30:00Z');
+  const resent = await integrator.post('/v1/intake', intakeBody('au-1', '2025-10-10', { sourceSystem: 'sydney/au.agency', referral }));
+  t.equal(resent.statusCode, 200, 'a resend the next day here');
+  t.match(resent.json(), { caseId: filed.caseId, receivedOn: '2025-10-09' });
 });
 
 t.test('the routing table and the other integration settings are checked at start', async (t) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate, type IsoDate, type SystemReceiptRule } from '@disclosure/calendar';
+import { fromEpochDay, isIsoDate, toEpochDay, type IsoDate, type SystemReceiptRule } from '@disclosure/calendar';
 import { applicantSchema, receiptRuleOf, referralOriginSchema, requestContentSchema, type Actor, type CaseCommand, type CaseCommandOf, type CaseEventData, type CaseState } from '@disclosure/domain';
 import { uuidV5 } from '@disclosure/event-store';
 import { PLATFORM_KINDS, type PlatformKind } from '../platforms/routingTable.js';
@@ -92,8 +92,12 @@ export function intakeCommands(body: IntakeBody, filing: IntakeFiling): [CaseCom
  */
 export function systemReceiptEvidence(rule: SystemReceiptRule, sent: Pick<IntakeBody, 'statedReceiptDate' | 'referral'>, receivedHereOn: IsoDate): { statedReceiptDate: IsoDate; arrivedOn?: IsoDate } {
   const referredOn = sent.referral?.referredOn;
-  // a referral from a zone ahead (Sydney just after midnight) states a day that has not begun here: the agency's own day (the referral keeps its day)
-  if (rule === 'stated-by-sender') return { statedReceiptDate: referredOn !== undefined && referredOn > receivedHereOn ? receivedHereOn : sent.statedReceiptDate };
+  // a referral from a zone ahead (Sydney just after midnight) states the referral day, which has not begun here yet: the
+  // agency's own day (the referral keeps its day). Zones differ by a day at most: any other future date stays the sender's, and is refused.
+  if (rule === 'stated-by-sender') {
+    const aheadByADay = referredOn !== undefined && sent.statedReceiptDate === referredOn && referredOn === fromEpochDay(toEpochDay(receivedHereOn) + 1);
+    return { statedReceiptDate: aheadByADay ? receivedHereOn : sent.statedReceiptDate };
+  }
   return { statedReceiptDate: sent.statedReceiptDate, arrivedOn: referredOn !== undefined && referredOn < receivedHereOn ? referredOn : receivedHereOn };
 }
 

@@ -77,8 +77,9 @@ export const publicRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app,
       throw new HttpProblem('source-reference-reused', `${req.body.sourceSystem} ${req.body.sourceReference} was filed before and routed to another agency; send a new reference`);
     }
     // a resend is the same request; the same reference with other content is the sender's error, not a retry.
-    // The day it arrived is ours, not the sender's: a resend on a later day arrives later.
-    if (!created && !sameRequest(loaded, receive.data, ['arrivedOn'])) throw new HttpProblem('source-reference-reused', `${req.body.sourceSystem} ${req.body.sourceReference} was filed on ${loaded.state.receivedOn} with a different request; send a new reference`);
+    // The day it arrived is ours, not the sender's: a resend on a later day arrives later. So, for a referral, is the
+    // stated day, taken from its referral day (compared inside `referral`), which a zone ahead can move by one.
+    if (!created && !sameRequest(loaded, receive.data, req.body.referral ? ['arrivedOn', 'statedReceiptDate'] : ['arrivedOn'])) throw new HttpProblem('source-reference-reused', `${req.body.sourceSystem} ${req.body.sourceReference} was filed on ${loaded.state.receivedOn} with a different request; send a new reference`);
     const today = localDate(at, deps.agencies.timeZone(agency.id));
     return reply.code(created ? 201 : 200).header('Location', `/v1/cases/${caseId}`).header('ETag', etagOf(loaded.revision)).send(caseResponse(loaded, deps, today));
   });
