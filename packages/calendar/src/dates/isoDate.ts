@@ -62,6 +62,26 @@ const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
  * @example fromEpochDay(20357) // '2025-09-26'
  */
 export function fromEpochDay(day: number): IsoDate {
+  const [y, m, d] = civilFromDays(day);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
+}
+
+/**
+ * The last day of a period of `months` months beginning with an epoch day: the day before the same
+ * day of the month `months` later, or, when that month has no such day, that month's last day.
+ * @example fromEpochDay(endOfMonthsBeginningWith(toEpochDay('2025-11-28'), 3)) // '2026-02-27'
+ */
+export function endOfMonthsBeginningWith(day: number, months: number): number {
+  const [y, m, d] = civilFromDays(day);
+  const target = y * 12 + (m - 1) + months;
+  const year = Math.floor(target / 12);
+  const month = target - year * 12 + 1;
+  const last = daysInMonth(year, month);
+  return d <= last ? daysFromCivil(year, month, d) - 1 : daysFromCivil(year, month, last);
+}
+
+// civil_from_days: the year, month and day of an epoch day
+function civilFromDays(day: number): [number, number, number] {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -71,7 +91,7 @@ export function fromEpochDay(day: number): IsoDate {
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${y}-${pad2(m)}-${pad2(d)}`;
+  return [y, m, d];
 }
 
 /** ISO weekday of an epoch day: 1 = Monday … 7 = Sunday. @example isoWeekday(0) // 4 (Thursday) */

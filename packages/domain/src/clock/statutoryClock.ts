@@ -1,5 +1,5 @@
-import { fromEpochDay, toEpochDay, type IsoDate, type JurisdictionProfile, type LapsePeriod, type Period, type WorkingDayCalendar } from '@disclosure/calendar';
-import { profileVersion, shortCitation } from '@disclosure/calendar';
+import { endOfMonthsBeginningWith, fromEpochDay, toEpochDay, type IsoDate, type JurisdictionProfile, type LapsePeriod, type Period, type WorkingDayCalendar } from '@disclosure/calendar';
+import { extensionOf, profileVersion, shortCitation } from '@disclosure/calendar';
 import type { ClockFacts, Pause } from './clockFacts.js';
 
 /** Why one day of the count did or did not count. */
@@ -213,7 +213,7 @@ function rollForward(day: number, profile: JurisdictionProfile, calendar: Workin
 }
 
 function extensionUnit(profile: JurisdictionProfile, kind: string): Period['unit'] {
-  return (profile.extensions.find((e) => e.kind === kind) ?? profile.extensions[0])?.max.unit ?? profile.period.unit;
+  return extensionOf(profile, kind)?.max.unit ?? profile.period.unit;
 }
 
 /** Sorted, distinct days (after day 0) that pauses cover. */
@@ -239,7 +239,7 @@ function pauseEnd(p: Pause, from: number, workingUnit: boolean, calendar: Workin
 }
 
 function lapseEnd(period: LapsePeriod, lapseFrom: number, calendar: WorkingDayCalendar): number {
-  if (period.unit === 'months') return monthsEnd(lapseFrom, period.amount);
+  if (period.unit === 'months') return endOfMonthsBeginningWith(lapseFrom, period.amount);
   return period.unit === 'working-days' ? calendar.addWorkingEpochDays(lapseFrom, period.amount) : lapseFrom + calendarDays(period);
 }
 
@@ -252,16 +252,6 @@ function lapseEnd(period: LapsePeriod, lapseFrom: number, calendar: WorkingDayCa
  */
 export function lapseEndsOn(period: LapsePeriod, from: IsoDate, calendar: WorkingDayCalendar): IsoDate {
   return fromEpochDay(lapseEnd(period, toEpochDay(from), calendar));
-}
-
-function monthsEnd(from: number, months: number): number {
-  const [y, m, d] = fromEpochDay(from).split('-').map(Number) as [number, number, number];
-  const target = y * 12 + (m - 1) + months;
-  const year = Math.floor(target / 12);
-  const month = (target % 12) + 1;
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  const iso = (day: number) => `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  return d <= lastDay ? toEpochDay(iso(d)) - 1 : toEpochDay(iso(lastDay));
 }
 
 function countUpTo(sorted: readonly number[], day: number): number {

@@ -1,5 +1,5 @@
 import type { IsoDate } from '@disclosure/calendar';
-import { caseEvent, type CaseEvent } from '../events/caseEvents.js';
+import { caseEvent, type CaseEvent, type CaseEventData } from '../events/caseEvents.js';
 import type { CaseState } from './caseState.js';
 
 /** Why the agency referred to could not receive a referral: the stable type of its refusal and its words. */
@@ -21,7 +21,21 @@ export interface RefusedReferral {
 export function referralRefusal(state: CaseState, refusal: RefusedReferral, today: IsoDate): CaseEvent[] {
   const { toAgency } = refusal;
   if (!state.referrals.some((r) => r.toAgency === toAgency)) return [];
-  if (state.referralRefusals.some((r) => r.toAgency === toAgency)) return [];
-  if (state.links.some((l) => l.relation === 'referred-to' && l.linkedAgency === toAgency)) return [];
+  if (state.referralRefusals.some((r) => r.toAgency === toAgency) || receivedBy(state, toAgency)) return [];
   return [caseEvent('ReferralRefused', { toAgency, problem: refusal.problem, detail: refusal.detail.slice(0, 2000), noticedOn: today })];
+}
+
+/**
+ * The refusal that stands on a case's referral to an agency: its `ReferralRefused`, unless the agency
+ * has received the referral since (a `referred-to` link names it); null when none stands.
+ * @example refusalOf(state, 'ie.body')?.problem // 'invalid-value'
+ */
+export function refusalOf(state: CaseState, toAgency: string): CaseEventData<'ReferralRefused'> | null {
+  if (receivedBy(state, toAgency)) return null;
+  return state.referralRefusals.find((r) => r.toAgency === toAgency) ?? null;
+}
+
+/** Whether the agency a case was referred to received it: a `referred-to` link names it. */
+function receivedBy(state: CaseState, toAgency: string): boolean {
+  return state.links.some((l) => l.relation === 'referred-to' && l.linkedAgency === toAgency);
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { caseEvent, evolve, referralRefusal, type CaseEvent, type CaseState } from '@disclosure/domain';
+import { caseEvent, evolve, referralRefusal, refusalOf, type CaseEvent, type CaseState } from '@disclosure/domain';
 import { cmd, given, receive, register } from '../support/caseFactory.js';
 
 // A case received and registered Fri 2025-09-26, part of it referred to `district.tax` on Thu 10-09.
@@ -31,4 +31,12 @@ t.test('a refusal can arrive after the referring case has moved on: replied, wit
   const decided = referralRefusal(withdrawn, refusal, '2025-10-11');
   t.equal(decided.length, 1);
   t.doesNotThrow(() => fold(withdrawn, decided), 'the workflow takes it in a closed state');
+});
+
+t.test('a refusal stands until the agency receives the referral after all', async (t) => {
+  const refused = fold(referred(), referralRefusal(referred(), refusal, '2025-10-10'));
+  t.same(refusalOf(refused, 'district.tax'), { ...refusal, noticedOn: '2025-10-10' });
+  t.equal(refusalOf(refused, 'district.land'), null, 'no refusal for another agency');
+  const linked = fold(refused, [caseEvent('CaseLinked', { linkedCaseId: '00000000-0000-4000-8000-000000000009', linkedAgency: 'district.tax', relation: 'referred-to' })]);
+  t.equal(refusalOf(linked, 'district.tax'), null, 'a referred-to link names its case there');
 });

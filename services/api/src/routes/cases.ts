@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { addCalendarDays, canonicalJson, isIsoDate } from '@disclosure/calendar';
-import { allowedCommands, commandDataSchema, deadlineOf, deadlineToday, localDate, type CaseCommand, type CaseCommandType } from '@disclosure/domain';
+import { allowedCommands, commandDataSchema, deadlineOf, deadlineToday, localDate, refusalOf, type CaseCommand, type CaseCommandType } from '@disclosure/domain';
 import { rowDeadline, type CasesTable, type RowDeadline } from '@disclosure/read-models';
 import type { Selectable } from 'kysely';
 import type { ApiDependencies } from '../app.js';
@@ -287,10 +287,7 @@ export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'ca
     appeals: s.appeals,
     rating: s.rating ?? null,
     // each referral with, when the agency referred to could not receive it, why (its case is then not made there)
-    referrals: s.referrals.map((r) => ({
-      ...r,
-      refusal: s.links.some((l) => l.relation === 'referred-to' && l.linkedAgency === r.toAgency) ? null : (s.referralRefusals.find((x) => x.toAgency === r.toAgency) ?? null),
-    })),
+    referrals: s.referrals.map((r) => ({ ...r, refusal: refusalOf(s, r.toAgency) })),
     links: s.links,
     instructions: s.instructions,
     revision: loaded.revision,
