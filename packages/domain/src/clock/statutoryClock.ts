@@ -254,6 +254,17 @@ export function lapseEndsOn(period: LapsePeriod, from: IsoDate, calendar: Workin
   return fromEpochDay(lapseEnd(period, toEpochDay(from), calendar));
 }
 
+/**
+ * The last day to pay the fee notice a clock is paused on (国办函〔2020〕109号: 收到收费通知之日起20个
+ * 工作日内; FOIA s.9(2): three months beginning with the notice day), or undefined when no notice is
+ * awaited or the law sets no payment period. The day after it, the request is abandoned.
+ * @example feePaymentEndsOn(state.clock, cn) // '2025-11-05' for a notice on Thu 2025-10-09
+ */
+export function feePaymentEndsOn(facts: ClockFacts, calendar: WorkingDayCalendar): IsoDate | undefined {
+  const notice = facts.pauses.find((p) => p.kind === 'fee' && p.to === undefined && p.lapsed === undefined);
+  return notice?.lapseAfter ? lapseEndsOn(notice.lapseAfter, notice.from, calendar) : undefined;
+}
+
 function countUpTo(sorted: readonly number[], day: number): number {
   let lo = 0;
   let hi = sorted.length;

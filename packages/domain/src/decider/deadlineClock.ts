@@ -2,13 +2,15 @@ import { profileById, type CalendarChange, type IsoDate } from '@disclosure/cale
 import { caseEvent, type CaseEvent } from '../events/caseEvents.js';
 import { OPEN_STATUSES } from '../workflow/caseWorkflow.js';
 import type { CaseState } from './caseState.js';
+import { feePaymentEndsOn } from '../clock/statutoryClock.js';
 import { deadlineOfFacts, deadlineToday, type DecideContext } from './decide.js';
 
 /**
- * The deadline clock's decisions: which alerts a case is due on a day, and whether a calendar
- * amendment moved its due date. Pure, like `decide`: the day comes in as data (the worker passes
- * today's date in the case's time zone), the calendars in `ctx`. The worker stores what these
- * return with ids derived from the case, the kind and the due date, so no alert is recorded twice.
+ * The deadline clock's decisions: which alerts a case is due on a day, which lapses the law deems
+ * on it, and whether a calendar amendment moved its due date. Pure, like `decide`: the day comes in
+ * as data (the worker passes today's date in the case's time zone), the calendars in `ctx`. The
+ * worker stores what these return with ids derived from the case, the kind and the due date (or
+ * the day), so nothing is recorded twice.
  */
 
 /** How many working days ahead the clock warns, by default: a week ahead and the day before. */
@@ -45,6 +47,31 @@ export function deadlineAlerts(state: AlertFacts, today: IsoDate, thresholds: re
   const threshold = Math.min(...crossed);
   if (state.alerts.some((a) => a.kind === 'approaching' && a.dueDate === dueDate && a.threshold !== undefined && a.threshold <= threshold)) return [];
   return [caseEvent('DeadlineApproaching', { dueDate, workingDaysLeft: left, threshold, noticedOn: today })];
+}
+
+/**
+ * What the law deems done by the applicant's silence, for the clock to record on `today`:
+ * `FeeLapsed` once the payment period of an unpaid fee notice has ended (国办函〔2020〕109号:
+ * 逾期未缴纳的视为放弃申请; FOIA s.9(2): not obliged to comply unless paid within three months) —
+ * the decision `lapseFee` takes by hand, recorded without one. Otherwise the fee pause stops
+ * counting when the period ends, the clock runs again and a request nobody closed would be
+ * reported missed.
+ * @example lapsesDue(state, '2025-11-06', ctx) // [FeeLapsed { lapsedOn: '2025-11-06' }] for a notice on 2025-10-09
+ */
+export function lapsesDue(state: Pick<CaseState, 'status' | 'clock'>, today: IsoDate, ctx: DecideContext): readonly CaseEvent[] {
+  if (state.status !== 'awaitingFee' || state.clock === undefined) return [];
+  const endsOn = feePaymentEndsOn(state.clock, ctx.calendars.current(profileById(state.clock.profileId).calendarId));
+  return endsOn !== undefined && today > endsOn ? [caseEvent('FeeLapsed', { lapsedOn: today })] : [];
+}
+
+/**
+ * Everything the deadline clock records on a case on `today`: a lapse the law deems
+ * ({@link lapsesDue}), which closes the case, or else its alerts ({@link deadlineAlerts}).
+ * @example clockEventsDue(state, '2025-10-31', [5, 1], ctx) // [DeadlineMissed { dueDate: '2025-10-30', noticedOn: '2025-10-31' }]
+ */
+export function clockEventsDue(state: AlertFacts, today: IsoDate, thresholds: readonly number[], ctx: DecideContext): readonly CaseEvent[] {
+  const lapsed = lapsesDue(state, today, ctx);
+  return lapsed.length > 0 ? lapsed : deadlineAlerts(state, today, thresholds, ctx);
 }
 
 /** The part of a case the recomputation reads. */

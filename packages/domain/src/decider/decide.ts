@@ -1,6 +1,6 @@
 import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, shortCitation, toEpochDay, type CalendarRegistry, type Channel, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
 import type { ClockFacts } from '../clock/clockFacts.js';
-import { computeDeadline, deadlineStanding, lapseEndsOn, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
+import { computeDeadline, deadlineStanding, feePaymentEndsOn, lapseEndsOn, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
 import { CASE_COMMAND_TYPES, type CaseCommand, type CaseCommandOf, type CaseCommandType } from '../commands/caseCommands.js';
 import { caseEvent, type CaseEvent, type CaseEventType } from '../events/caseEvents.js';
 import { informationProcessingFee } from '../fees/informationProcessingFee.js';
@@ -312,9 +312,8 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
   },
 
   lapseFee: ({ state, today, profile, calendar }) => {
-    const lapse = profile.fee.lapseAfter;
-    if (!lapse) return new InvalidValue('lapseFee', `${profile.id} sets no payment period`);
-    const endsOn = lapseEndsOn(lapse, state.fee!.noticeOn, calendar); // 109号: 20个工作日内未缴费视为放弃; FOIA s.9(2): three months beginning with the notice day
+    const endsOn = feePaymentEndsOn(state.clock!, calendar); // 109号: 20个工作日内未缴费视为放弃; FOIA s.9(2): three months beginning with the notice day
+    if (endsOn === undefined) return new InvalidValue('lapseFee', `${profile.id} sets no payment period`);
     if (today <= endsOn) return new PeriodStillRunning('payment', endsOn);
     return [caseEvent('FeeLapsed', { lapsedOn: today })];
   },

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { amendCalendar, builtinCalendars, type CalendarChange } from '@disclosure/calendar';
-import { caseEvent, deadlineAlerts, deadlineOf, deadlineRecomputation, DEFAULT_ALERT_THRESHOLDS, evolve, InvalidEventSequence, parseCaseEvent, type CaseEvent, type CaseState } from '@disclosure/domain';
+import { caseEvent, clockEventsDue, deadlineAlerts, deadlineOf, lapsesDue, deadlineRecomputation, DEFAULT_ALERT_THRESHOLDS, evolve, InvalidEventSequence, parseCaseEvent, type CaseEvent, type CaseState } from '@disclosure/domain';
 import { actors, cmd, ctx, given, receive, register } from '../support/caseFactory.js';
 
 // Dates worked out by hand from 国办发明电〔2024〕12号: received Fri 2025-09-26, the 20th working day
@@ -71,6 +71,33 @@ t.test('closed cases and cases without a due date are never alerted', async (t) 
   t.same(alerts(withdrawn, '2025-11-06'), []);
   const correcting = given(receive(R), register(R), cmd('requestCorrection', '2025-09-29', { items: ['文号'], respondBy: '2025-12-20' })).state;
   t.same(alerts(correcting, '2025-11-06'), [], 'awaiting a correction: the period has not begun (条例 第30条)');
+});
+
+t.test('an unpaid fee notice lapses by itself once its payment period has ended (国办函〔2020〕109号, FOIA s.9(2))', async (t) => {
+  const due = (state: CaseState, today: string) => clockEventsDue(state, today, DEFAULT_ALERT_THRESHOLDS, ctx);
+  // 20 working days after the notice on Thu 2025-10-09: 10-10, 10-11 (Sat, worked), 10-13…17, 20…24, 27…31, 11-03, 04, 05
+  const notice = cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 40, alreadyCounted: 0 });
+  const noticed = given(receive(R), register(R), notice).state;
+  t.same(lapsesDue(noticed, '2025-11-05', ctx), [], 'the last day to pay: nothing yet');
+  t.same(due(noticed, '2025-11-05'), [], 'and no alert: the clock is paused');
+  const lapsed = due(noticed, '2025-11-06');
+  t.same(lapsed, [caseEvent('FeeLapsed', { lapsedOn: '2025-11-06' })], 'the day after: 逾期未缴纳的视为放弃申请');
+  t.same(lapsed, given(receive(R), register(R), notice, cmd('lapseFee', '2025-11-06', {})).events.slice(-1), 'what lapseFee records by hand that day');
+  t.match(alerts(noticed, '2026-01-15'), [{ type: 'DeadlineMissed' }], 'without the lapse the pause stops counting at the period’s end and the request would fall late');
+  t.same(due(noticed, '2026-01-15'), [caseEvent('FeeLapsed', { lapsedOn: '2026-01-15' })], 'a clock that was not running records the lapse, not the miss');
+  const closed = fold(noticed, lapsed);
+  t.equal(closed.status, 'abandoned');
+  t.same(due(closed, '2026-01-15'), [], 'abandoned: nothing more, ever');
+  const paid = given(receive(R), register(R), notice, cmd('recordFeePayment', '2025-10-20', { amount: noticed.fee!.amount, reference: 'BANK-1' })).state;
+  t.same(lapsesDue(paid, '2025-11-06', ctx), [], 'paid in time: no lapse');
+
+  const uk = given(receive('2025-11-24', { channel: 'email', evidence: { arrivedOn: '2025-11-24' } } as never, 'GB'), register('2025-11-24'), cmd('issueFeeNotice', '2025-11-28', { method: 'per-page', quantity: 40, alreadyCounted: 0, amount: 1200 })).state;
+  t.same(lapsesDue(uk, '2026-02-27', ctx), [], 'three months beginning with Fri 2025-11-28 end on 2026-02-27');
+  t.same(lapsesDue(uk, '2026-02-28', ctx), [caseEvent('FeeLapsed', { lapsedOn: '2026-02-28' })], 'the authority is not obliged to comply after them');
+
+  const us = given(receive('2025-11-24', { channel: 'email', evidence: { arrivedOn: '2025-11-24' } } as never, 'US'), register('2025-11-24'), cmd('issueFeeNotice', '2025-11-28', { method: 'per-page', quantity: 40, alreadyCounted: 0, amount: 120 })).state;
+  t.equal(us.status, 'awaitingFee');
+  t.same(lapsesDue(us, '2027-01-04', ctx), [], 'a law that sets no payment period: never by itself');
 });
 
 t.test('the clock’s events are case events the workflow allows in every open state, and only there', async (t) => {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { BUILTIN_PROFILES, profileById, type CalendarChange, type CalendarRegistry, type IsoDate } from '@disclosure/calendar';
-import { deadlineAlerts, deadlineRecomputation, DEFAULT_ALERT_THRESHOLDS, localDate, type CaseEvent, type CaseStatus } from '@disclosure/domain';
+import { clockEventsDue, deadlineRecomputation, DEFAULT_ALERT_THRESHOLDS, localDate, type CaseEvent, type CaseStatus } from '@disclosure/domain';
 import type { EventStore } from '@disclosure/event-store';
 import type { ReadModelDatabase } from '@disclosure/read-models';
 import type { CalendarBook } from '../calendars/calendarBook.js';
@@ -41,8 +41,9 @@ type CandidateQuery = ReturnType<typeof candidates>;
 
 /**
  * The deadline clock (条例 第33条; 受理一件按时答复一件, 可督办): a sweep over the open cases that
- * records `DeadlineApproaching` and `DeadlineMissed` on the case streams, and after a calendar
- * amendment `DeadlineRecomputed` on each open case whose due date it moved.
+ * records `DeadlineApproaching` and `DeadlineMissed` on the case streams, `FeeLapsed` when an unpaid
+ * fee notice's payment period has ended (国办函〔2020〕109号, FOIA s.9(2): the request is abandoned),
+ * and after a calendar amendment `DeadlineRecomputed` on each open case whose due date it moved.
  *
  * Candidates come from the read models' `deadlines` view (an indexed bound on `overdue_from` and
  * `due_date`, then the pure decision on the row's clock facts and alerts), so a sweep reads only the
@@ -77,7 +78,7 @@ export class DeadlineClock {
     return { recomputed, alerts: await this.sweep() };
   }
 
-  /** Records the alerts due today on every open case. */
+  /** Records the lapses and alerts due today on every open case. */
   async sweep(): Promise<SweepReport> {
     const at = this.#now().toISOString();
     const ctx = { calendars: this.#calendars.snapshot() };
@@ -85,15 +86,16 @@ export class DeadlineClock {
     const thresholds = this.#thresholds;
     const due: string[] = [];
     let examined = 0;
-    for await (const rows of this.#pages((q) => q.where((eb) => eb.or([eb('overdue_from', '<=', today), eb('due_date', '<=', bound)])))) {
+    // an unpaid fee notice is looked at whatever its dates: its payment period may have ended (lapsesDue)
+    for await (const rows of this.#pages((q) => q.where((eb) => eb.or([eb('overdue_from', '<=', today), eb('due_date', '<=', bound), eb('status', '=', 'awaitingFee')])))) {
       examined += rows.length;
       for (const r of rows) {
         if (r.clock_facts === null) continue; // a row from before migration 0003, until it is replayed
         const facts = { status: r.status as CaseStatus, clock: r.clock_facts, alerts: r.alerts ?? [] };
-        if (deadlineAlerts(facts, caseToday(r.clock_facts, at), thresholds, ctx).length > 0) due.push(r.case_id);
+        if (clockEventsDue(facts, caseToday(r.clock_facts, at), thresholds, ctx).length > 0) due.push(r.case_id);
       }
     }
-    const outcome = await this.#each(due, (caseId) => recordSystemEvents(this.#store, caseId, { actor: DEADLINE_CLOCK_ACTOR, at, correlationId: `${DEADLINE_CLOCK_ACTOR}/${today}`, causationId: null, eventId: (e) => clockEventId(caseId, e) }, (state) => (state.clock ? deadlineAlerts(state, caseToday(state.clock, at), thresholds, ctx) : [])));
+    const outcome = await this.#each(due, (caseId) => recordSystemEvents(this.#store, caseId, { actor: DEADLINE_CLOCK_ACTOR, at, correlationId: `${DEADLINE_CLOCK_ACTOR}/${today}`, causationId: null, eventId: (e) => clockEventId(caseId, e) }, (state) => (state.clock ? clockEventsDue(state, caseToday(state.clock, at), thresholds, ctx) : [])));
     return { examined, loaded: due.length, ...outcome };
   }
 
@@ -186,6 +188,8 @@ export function clockEventId(caseId: string, event: CaseEvent): string {
       return uuidV5(`${caseId}/DeadlineMissed/${event.data.dueDate}`);
     case 'DeadlineRecomputed':
       return uuidV5(`${caseId}/DeadlineRecomputed/${event.data.calendarVersion}`);
+    case 'FeeLapsed':
+      return uuidV5(`${caseId}/FeeLapsed/${event.data.lapsedOn}`);
     default:
       throw new TypeError(`the deadline clock does not record ${event.type}`);
   }
