@@ -22,7 +22,7 @@ function luxonLocalDate(at: string, timeZone: string): IsoDate {
 // else (other ISO forms, out-of-range fields luxon refuses, hour 24, zones luxon handles itself
 // such as `utc+8` or `local`) goes to luxon. test/time/localDate.test.ts holds them to the same answers.
 const INSTANT = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d{1,9})?)?(?:Z|([+-])(\d\d):(\d\d))$/;
-const US_DATE = /^(\d\d)\/(\d\d)\/(\d{4})$/;
+const WALL_CLOCK = /^(\d\d)\/(\d\d)\/(\d{4}), (\d\d):(\d\d):(\d\d)$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const formats = new Map<string, Intl.DateTimeFormat | null>();
 
@@ -34,7 +34,7 @@ function formatFor(timeZone: string): Intl.DateTimeFormat | null {
   // luxon's own zones (default, local, system, utc, gmt, utc±h[:mm]) stay with luxon
   if (!/^(default|local|system|utc|gmt)$/.test(lowered) && !/^utc(?:[+-]\d{1,2}(?::\d{2})?)?$/.test(lowered))
     try {
-      f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
     } catch {
       f = null; // an unknown zone: luxon decides what that means
     }
@@ -64,14 +64,44 @@ function parseInstant(at: string): { year: number; month: number; day: number; m
   return { year, month, day, ms: Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000 };
 }
 
+/** The wall clock of a zone at a whole second: its date, and its offset from UTC in ms; undefined for a year before 1000. */
+function wallClock(format: Intl.DateTimeFormat, ms: number): { readonly date: IsoDate; readonly offset: number } | undefined {
+  const m = WALL_CLOCK.exec(format.format(ms));
+  if (!m || m[3]! < '1000') return undefined;
+  return { date: `${m[3]}-${m[1]}-${m[2]}`, offset: Date.UTC(+m[3]!, +m[1]! - 1, +m[2]!, +m[4]!, +m[5]!, +m[6]!) - ms };
+}
+
+// Formatting an instant in a zone costs microseconds, and the hot path asks about the same few
+// hours again and again (now, in the agencies' zones). So each zone remembers the UTC hours it was
+// asked about: the date of the whole hour when its first and last second have the same date and
+// the same offset — no offset change inside (zones change offset at most once in any hour, days
+// apart), so the wall clock runs on evenly through it and its date cannot change and change back;
+// null for an hour that holds a local midnight or an offset change, answered instant by instant.
+const HOUR_MS = 3_600_000;
+const MAX_HOURS_PER_ZONE = 4_096;
+const hoursByZone = new Map<string, Map<number, IsoDate | null>>();
+
+function dateOfHour(format: Intl.DateTimeFormat, hour: number): IsoDate | null {
+  const first = wallClock(format, hour * HOUR_MS);
+  const last = wallClock(format, hour * HOUR_MS + HOUR_MS - 1_000);
+  return first && last && first.date === last.date && first.offset === last.offset ? first.date : null;
+}
+
 function fastLocalDate(at: string, timeZone: string): IsoDate | undefined {
   const instant = parseInstant(at);
   if (instant === undefined) return undefined;
   const format = formatFor(timeZone);
   if (format === null) return undefined;
-  const local = US_DATE.exec(format.format(instant.ms));
-  if (!local || local[3]! < '1000') return undefined;
-  return `${local[3]}-${local[1]}-${local[2]}`;
+  let hours = hoursByZone.get(timeZone);
+  if (hours === undefined) hoursByZone.set(timeZone, (hours = new Map()));
+  const hour = Math.floor(instant.ms / HOUR_MS);
+  let date = hours.get(hour);
+  if (date === undefined) {
+    if (hours.size >= MAX_HOURS_PER_ZONE) hours.clear();
+    date = dateOfHour(format, hour);
+    hours.set(hour, date);
+  }
+  return date ?? wallClock(format, Math.floor(instant.ms / 1_000) * 1_000)?.date;
 }
 
 /**
