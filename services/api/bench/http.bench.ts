@@ -147,7 +147,7 @@ async function startOurs(ctx: Context, name: string, stores: Record<string, stri
 /** Our API (`src/start.ts`, WORKER=off) and a worker process (`src/workerMain.ts`) beside it, as one server whose CPU is both processes'. */
 async function startOursWithWorker(ctx: Context, name: string, stores: Record<string, string>): Promise<ServerProcess> {
   const api = await startOurs(ctx, name, { ...stores, WORKER: 'off' });
-  const worker = await startServer({ name: `${name}-worker`, script: 'src/workerMain.ts', env: cleanEnv({ ...stores, LOG_LEVEL }), logDir: ctx.tmpDir, ready: /"msg":"worker started"/ });
+  const worker = await startServer({ name: `${name}-worker`, script: 'src/workerMain.ts', runsAs: 'worker', env: cleanEnv({ ...stores, LOG_LEVEL }), logDir: ctx.tmpDir, ready: /"msg":"worker started"/ });
   ctx.servers.push(worker);
   return Object.assign(Object.create(api) as ServerProcess, { pids: [api.pid, worker.pid] });
 }

@@ -1,6 +1,6 @@
 /**
- * Server processes for the HTTP bench: each runs on its own (`node --import tsx
- * --conditions=@disclosure/source <script>`), its stdout and stderr going to a log file (so the
+ * Server processes for the HTTP bench: each runs on its own, with the node options of `pnpm start`
+ * (or `pnpm worker`; see {@link nodeOptionsOf}), its stdout and stderr going to a log file (so the
  * bench process spends nothing reading them), and is ready once it has printed `listening on <url>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly logDir: string;
   /** Extra node options before the script (e.g. `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
+  /** The package.json script whose node options it runs with (default `start`). */
+  readonly runsAs?: 'start' | 'worker';
   readonly readyTimeoutMs?: number;
   /** What it prints once ready (default `listening on <url>`; a first group, if any, is its URL). */
   readonly ready?: RegExp;
@@ -44,11 +46,25 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+const ROOT_PACKAGE = fileURLToPath(new URL('../../../../package.json', import.meta.url));
+
+/**
+ * The node options a root package.json script runs its file with — for `pnpm start`,
+ * `--max-semi-space-size=64 --import tsx --conditions=@disclosure/source` — so that the bench's
+ * servers run as `pnpm start` and `pnpm worker` do, and the reference with the same runtime settings.
+ */
+export function nodeOptionsOf(script: 'start' | 'worker'): string[] {
+  const command = (JSON.parse(readFileSync(ROOT_PACKAGE, 'utf8')) as { scripts: Record<string, string> }).scripts[script] ?? '';
+  const words = command.trim().split(/\s+/);
+  if (words[0] !== 'node' || !words.at(-1)!.endsWith('.ts')) throw new Error(`package.json's ${script} script is not "node <options> <file>.ts": ${command}`);
+  return words.slice(1, -1);
+}
+
 /** Starts a server process and waits until it says where it listens (or that it is ready). */
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
   const logFile = path.join(options.logDir, `${options.name}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', '--conditions=@disclosure/source', options.script], { cwd: API_DIR, env: options.env, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...nodeOptionsOf(options.runsAs ?? 'start'), options.script], { cwd: API_DIR, env: options.env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
