@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import type { z } from 'zod';
 import { openEventStore, type EventStore } from '@disclosure/event-store';
-import { DEFAULT_ALERT_THRESHOLDS } from '@disclosure/domain';
+import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_FEE_SETTLEMENT_DAYS } from '@disclosure/domain';
 import { openReadModels, type ReadModelDatabase } from '@disclosure/read-models';
 import { migrateWebhooks, TargetGuard } from '@disclosure/webhooks';
 import { agencyListSchema, DEMO_AGENCY, type Agency } from './agencies/agencyDirectory.js';
@@ -26,8 +26,8 @@ export interface DeploymentConfig {
   readonly logLevel: string;
   /** TRUST_PROXY: `true`, or the proxies' addresses/CIDRs (comma-separated); absent: none. */
   readonly trustProxy?: boolean | string;
-  /** The deadline clock: DEADLINE_ALERT_DAYS (working days ahead to warn at, default `5,1`) and DEADLINE_CLOCK_INTERVAL_SECONDS (default 60). */
-  readonly clock: { readonly thresholds: readonly number[]; readonly intervalMs: number };
+  /** The deadline clock: DEADLINE_ALERT_DAYS (working days ahead to warn at, default `5,1`), DEADLINE_CLOCK_INTERVAL_SECONDS (default 60) and FEE_SETTLEMENT_DAYS (working days after a payment period before its lapse is recorded, default 3). */
+  readonly clock: { readonly thresholds: readonly number[]; readonly intervalMs: number; readonly feeSettlementDays: number };
   /** AGENCIES: the agencies this instance serves (a JSON list of { id, name, jurisdiction }); default the demo agency. */
   readonly agencies: readonly Agency[];
   /** INSTANCE_ID: this instance's name in the referrals it sends (their `sourceSystem`); default `disclosure-engine`. */
@@ -60,7 +60,7 @@ export interface WebhookConfig {
 
 /**
  * Reads EVENT_STORE_URL, DATABASE_URL, DATA_DIR (./data), PORT (3000), HOST (127.0.0.1),
- * JWT_SECRET or JWKS_URL (with JWT_ISSUER, JWT_AUDIENCE), LOG_LEVEL, TRUST_PROXY, DEADLINE_ALERT_DAYS,
+ * JWT_SECRET or JWKS_URL (with JWT_ISSUER, JWT_AUDIENCE), LOG_LEVEL, TRUST_PROXY, DEADLINE_ALERT_DAYS, FEE_SETTLEMENT_DAYS,
  * DEADLINE_CLOCK_INTERVAL_SECONDS, and for integration AGENCIES, INSTANCE_ID, REMOTE_AGENCIES,
  * PLATFORM_ROUTING or PLATFORM_ROUTING_FILE, PAYMENT_CALLBACK_SECRET, and for webhooks WEBHOOK_ALLOW_PRIVATE_TARGETS,
  * WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_CONCURRENCY_PER_ENDPOINT, WEBHOOK_DISPATCHER, PUBLIC_BASE_URL, and WORKER. Without JWT_SECRET and JWKS_URL the dev secret is used and dev
@@ -87,7 +87,7 @@ export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
     auth,
     logLevel: env.LOG_LEVEL ?? 'info',
     ...(env.TRUST_PROXY ? { trustProxy: trustProxyOf(env.TRUST_PROXY) } : {}),
-    clock: { thresholds: alertDaysOf(env.DEADLINE_ALERT_DAYS), intervalMs: 1000 * clockIntervalOf(env.DEADLINE_CLOCK_INTERVAL_SECONDS) },
+    clock: { thresholds: alertDaysOf(env.DEADLINE_ALERT_DAYS), intervalMs: 1000 * clockIntervalOf(env.DEADLINE_CLOCK_INTERVAL_SECONDS), feeSettlementDays: settlementDaysOf(env.FEE_SETTLEMENT_DAYS) },
     ...integration,
     webhooks: webhookConfigOf(env, `http://${env.HOST ?? '127.0.0.1'}:${port}`),
     worker,
@@ -156,6 +156,13 @@ function alertDaysOf(value: string | undefined): number[] {
   const days = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
   if (!days.every((d) => /^\d{1,2}$/.test(d) && Number(d) <= 60)) throw new RangeError(`DEADLINE_ALERT_DAYS ${value} is not a list of working days 0–60, like 5,1`);
   return [...new Set(days.map(Number))].sort((a, b) => b - a);
+}
+
+/** Working days 0–20 the clock waits after a fee's payment period for a late-reported payment. */
+function settlementDaysOf(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_FEE_SETTLEMENT_DAYS;
+  if (!/^\d{1,2}$/.test(value.trim()) || Number(value) > 20) throw new RangeError(`FEE_SETTLEMENT_DAYS ${value} is not a number of working days 0–20`);
+  return Number(value);
 }
 
 function clockIntervalOf(value: string | undefined): number {

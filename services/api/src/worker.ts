@@ -20,6 +20,8 @@ export interface ClockSettings {
   readonly thresholds?: readonly number[];
   /** How often it sweeps the open cases (default every minute); at once after a calendar amendment. */
   readonly intervalMs?: number;
+  /** Working days after a fee's payment period before the clock records its lapse (default 3). */
+  readonly feeSettlementDays?: number;
 }
 
 /** The referral reactor's settings (referrals/referralReactor.ts). */
@@ -95,7 +97,7 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   };
   const projector = new Projector({ store, db: options.db, calendars, onOtherEvent });
-  const clock = options.clock === false ? undefined : new DeadlineClock({ store, db: options.db, calendars, now, ...(options.clock?.thresholds ? { thresholds: options.clock.thresholds } : {}) });
+  const clock = options.clock === false ? undefined : new DeadlineClock({ store, db: options.db, calendars, now, ...(options.clock?.thresholds ? { thresholds: options.clock.thresholds } : {}), ...(options.clock?.feeSettlementDays !== undefined ? { feeSettlementDays: options.clock.feeSettlementDays } : {}) });
   const clockEvery = options.clock === false ? Infinity : (options.clock?.intervalMs ?? 60_000);
   const referrals = options.referrals
     ? new ReferralReactor({ store, db: options.db, cases: new CaseService(store, calendars), agencies: options.referrals.agencies, remoteAgencies: new Set(options.referrals.remoteAgencies ?? []), instanceId: options.referrals.instanceId, now, log })

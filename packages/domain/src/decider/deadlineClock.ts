@@ -1,4 +1,4 @@
-import { profileById, type CalendarChange, type IsoDate } from '@disclosure/calendar';
+import { fromEpochDay, profileById, toEpochDay, type CalendarChange, type IsoDate, type WorkingDayCalendar } from '@disclosure/calendar';
 import { caseEvent, type CaseEvent } from '../events/caseEvents.js';
 import { OPEN_STATUSES } from '../workflow/caseWorkflow.js';
 import type { CaseState } from './caseState.js';
@@ -50,29 +50,50 @@ export function deadlineAlerts(state: AlertFacts, today: IsoDate, thresholds: re
 }
 
 /**
- * What the law deems done by the applicant's silence, for the clock to record on `today`:
- * `FeeLapsed` once the payment period of an unpaid fee notice has ended (国办函〔2020〕109号:
- * 逾期未缴纳的视为放弃申请; FOIA s.9(2): not obliged to comply unless paid within three months) —
- * the decision `lapseFee` takes by hand, recorded without one. Otherwise the fee pause stops
- * counting when the period ends, the clock runs again and a request nobody closed would be
- * reported missed.
- * @example lapsesDue(state, '2025-11-06', ctx) // [FeeLapsed { lapsedOn: '2025-11-06' }] for a notice on 2025-10-09
+ * Working days the clock waits after a payment period before it records the lapse, by default:
+ * a payment made on the last day may be reported days later (a bank transfer), and a lapse once
+ * recorded closes the case.
  */
-export function lapsesDue(state: Pick<CaseState, 'status' | 'clock'>, today: IsoDate, ctx: DecideContext): readonly CaseEvent[] {
-  if (state.status !== 'awaitingFee' || state.clock === undefined) return [];
-  const endsOn = feePaymentEndsOn(state.clock, ctx.calendars.current(profileById(state.clock.profileId).calendarId));
-  return endsOn !== undefined && today > endsOn ? [caseEvent('FeeLapsed', { lapsedOn: today })] : [];
+export const DEFAULT_FEE_SETTLEMENT_DAYS = 3;
+
+/**
+ * What the law deems done by the applicant's silence, for the clock to record on `today`:
+ * `FeeLapsed` for an unpaid fee notice whose payment period has ended (国办函〔2020〕109号:
+ * 逾期未缴纳的视为放弃申请; FOIA s.9(2): not obliged to comply unless paid within three months),
+ * dated the day after the period — the day the request counts as abandoned — and recorded once
+ * `settlementDays` working days more have passed without a payment reported. The decision
+ * `lapseFee` takes by hand, recorded without one.
+ * @example lapsesDue(state, '2025-11-11', ctx) // [FeeLapsed { lapsedOn: '2025-11-06' }] for a notice on 2025-10-09 (paid by 11-05, or reported by 11-10)
+ */
+export function lapsesDue(state: Pick<CaseState, 'status' | 'clock'>, today: IsoDate, ctx: DecideContext, settlementDays = DEFAULT_FEE_SETTLEMENT_DAYS): readonly CaseEvent[] {
+  const period = paymentPeriodOf(state, ctx);
+  if (period === undefined || today <= period.calendar.addWorkingDays(period.endsOn, settlementDays).date) return [];
+  return [caseEvent('FeeLapsed', { lapsedOn: dayAfter(period.endsOn) })];
 }
 
 /**
- * Everything the deadline clock records on a case on `today`: a lapse the law deems
- * ({@link lapsesDue}), which closes the case, or else its alerts ({@link deadlineAlerts}).
+ * Everything the deadline clock records on a case on `today`: its alerts ({@link deadlineAlerts}),
+ * except for a fee notice whose payment period has ended — the request counts as abandoned from
+ * the day after, so it gets its lapse ({@link lapsesDue}) or, while a late-reported payment is
+ * waited for, nothing: without a payment the fee pause stops counting at the period's end, and
+ * the clock running on would report missed a request that lapsed.
  * @example clockEventsDue(state, '2025-10-31', [5, 1], ctx) // [DeadlineMissed { dueDate: '2025-10-30', noticedOn: '2025-10-31' }]
  */
-export function clockEventsDue(state: AlertFacts, today: IsoDate, thresholds: readonly number[], ctx: DecideContext): readonly CaseEvent[] {
-  const lapsed = lapsesDue(state, today, ctx);
-  return lapsed.length > 0 ? lapsed : deadlineAlerts(state, today, thresholds, ctx);
+export function clockEventsDue(state: AlertFacts, today: IsoDate, thresholds: readonly number[], ctx: DecideContext, settlementDays = DEFAULT_FEE_SETTLEMENT_DAYS): readonly CaseEvent[] {
+  const period = paymentPeriodOf(state, ctx);
+  if (period !== undefined && today > period.endsOn) return lapsesDue(state, today, ctx, settlementDays);
+  return deadlineAlerts(state, today, thresholds, ctx);
 }
+
+/** The payment period of the fee notice a case awaits, with the calendar it is counted in; undefined when none is awaited or the law sets none. */
+function paymentPeriodOf(state: Pick<CaseState, 'status' | 'clock'>, ctx: DecideContext): { readonly endsOn: IsoDate; readonly calendar: WorkingDayCalendar } | undefined {
+  if (state.status !== 'awaitingFee' || state.clock === undefined) return undefined;
+  const calendar = ctx.calendars.current(profileById(state.clock.profileId).calendarId);
+  const endsOn = feePaymentEndsOn(state.clock, calendar);
+  return endsOn === undefined ? undefined : { endsOn, calendar };
+}
+
+const dayAfter = (day: IsoDate): IsoDate => fromEpochDay(toEpochDay(day) + 1);
 
 /** The part of a case the recomputation reads. */
 export type RecomputationFacts = Pick<CaseState, 'status' | 'clock' | 'recomputations'>;

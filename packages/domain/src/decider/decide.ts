@@ -315,7 +315,7 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     const endsOn = feePaymentEndsOn(state.clock!, calendar); // 109号: 20个工作日内未缴费视为放弃; FOIA s.9(2): three months beginning with the notice day
     if (endsOn === undefined) return new InvalidValue('lapseFee', `${profile.id} sets no payment period`);
     if (today <= endsOn) return new PeriodStillRunning('payment', endsOn);
-    return [caseEvent('FeeLapsed', { lapsedOn: today })];
+    return [caseEvent('FeeLapsed', { lapsedOn: fromEpochDay(toEpochDay(endsOn) + 1) })]; // abandoned from the day after the period, whenever recorded
   },
 
   approveExtension: ({ state, command, today, profile, ctx }) => {

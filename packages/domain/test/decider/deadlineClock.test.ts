@@ -73,27 +73,41 @@ t.test('closed cases and cases without a due date are never alerted', async (t) 
   t.same(alerts(correcting, '2025-11-06'), [], 'awaiting a correction: the period has not begun (条例 第30条)');
 });
 
-t.test('an unpaid fee notice lapses by itself once its payment period has ended (国办函〔2020〕109号, FOIA s.9(2))', async (t) => {
-  const due = (state: CaseState, today: string) => clockEventsDue(state, today, DEFAULT_ALERT_THRESHOLDS, ctx);
-  // 20 working days after the notice on Thu 2025-10-09: 10-10, 10-11 (Sat, worked), 10-13…17, 20…24, 27…31, 11-03, 04, 05
+t.test('an unpaid fee notice lapses by itself after its payment period and a few days for a late-reported payment (国办函〔2020〕109号, FOIA s.9(2))', async (t) => {
+  const due = (state: CaseState, today: string, settlement?: number) => clockEventsDue(state, today, DEFAULT_ALERT_THRESHOLDS, ctx, settlement);
+  // 20 working days after the notice on Thu 2025-10-09: 10-10, 10-11 (Sat, worked), 10-13…17, 20…24, 27…31, 11-03, 04, 05;
+  // abandoned from Thu 11-06; 3 working days to report a payment: 11-06, 07, 10
   const notice = cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 40, alreadyCounted: 0 });
   const noticed = given(receive(R), register(R), notice).state;
-  t.same(lapsesDue(noticed, '2025-11-05', ctx), [], 'the last day to pay: nothing yet');
-  t.same(due(noticed, '2025-11-05'), [], 'and no alert: the clock is paused');
-  const lapsed = due(noticed, '2025-11-06');
-  t.same(lapsed, [caseEvent('FeeLapsed', { lapsedOn: '2025-11-06' })], 'the day after: 逾期未缴纳的视为放弃申请');
-  t.same(lapsed, given(receive(R), register(R), notice, cmd('lapseFee', '2025-11-06', {})).events.slice(-1), 'what lapseFee records by hand that day');
-  t.match(alerts(noticed, '2026-01-15'), [{ type: 'DeadlineMissed' }], 'without the lapse the pause stops counting at the period’s end and the request would fall late');
-  t.same(due(noticed, '2026-01-15'), [caseEvent('FeeLapsed', { lapsedOn: '2026-01-15' })], 'a clock that was not running records the lapse, not the miss');
-  const closed = fold(noticed, lapsed);
+  const lapse = [caseEvent('FeeLapsed', { lapsedOn: '2025-11-06' })];
+  t.same(due(noticed, '2025-11-05'), [], 'the last day to pay: nothing (the clock is paused)');
+  t.same(due(noticed, '2025-11-06'), [], 'the period is over, but a payment made on its last day may still be reported');
+  t.same(due(noticed, '2025-11-10'), [], 'the third working day after it: still waiting');
+  t.same(due(noticed, '2025-11-11'), lapse, 'then the lapse, dated the day the request counts as abandoned (逾期未缴纳的视为放弃申请)');
+  t.same(lapsesDue(noticed, '2025-11-06', ctx, 0), lapse, 'with no settlement days, the day after the period');
+  t.same(given(receive(R), register(R), notice, cmd('lapseFee', '2025-11-06', {})).events.slice(-1), lapse, 'what lapseFee records by hand that day');
+  t.same(given(receive(R), register(R), notice, cmd('lapseFee', '2025-11-20', {})).events.slice(-1), lapse, 'or any day later: the same date');
+  t.match(alerts(noticed, '2026-01-15'), [{ type: 'DeadlineMissed' }], 'alerts alone: the fee pause stops counting at the period’s end and the request would fall late');
+  t.same(due(noticed, '2026-01-15'), lapse, 'the clock records the lapse instead, however late it runs');
+  const closed = fold(noticed, lapse);
   t.equal(closed.status, 'abandoned');
+  t.equal(closed.closedOn, '2025-11-06');
   t.same(due(closed, '2026-01-15'), [], 'abandoned: nothing more, ever');
-  const paid = given(receive(R), register(R), notice, cmd('recordFeePayment', '2025-10-20', { amount: noticed.fee!.amount, reference: 'BANK-1' })).state;
-  t.same(lapsesDue(paid, '2025-11-06', ctx), [], 'paid in time: no lapse');
+  const paidLate = given(receive(R), register(R), notice, cmd('recordFeePayment', '2025-11-07', { paidOn: '2025-11-05', amount: noticed.fee!.amount, reference: 'BANK-1' })).state;
+  t.equal(paidLate.status, 'processing', 'paid on the last day, reported two days later: taken');
+  t.same(lapsesDue(paidLate, '2025-11-20', ctx), [], 'paid: no lapse');
+
+  // a notice the day before the due date (Wed 10-29, the 19th working day): paid by Wed 11-26, the 20th day is then
+  // Thu 11-27, so the clock, running again, is late from Fri 11-28
+  const late = given(receive(R), register(R), cmd('issueFeeNotice', '2025-10-29', { method: 'per-page', quantity: 40, alreadyCounted: 0 })).state;
+  t.match(alerts(late, '2025-11-28'), [{ type: 'DeadlineMissed', data: { dueDate: '2025-11-27' } }], 'alerts alone would report it missed the second day after the period');
+  t.same(due(late, '2025-11-28'), [], 'the clock reports nothing while a payment may still be reported (11-27, 11-28, 12-01)');
+  t.same(due(late, '2025-12-02'), [caseEvent('FeeLapsed', { lapsedOn: '2025-11-27' })], 'and then the lapse, not the miss');
 
   const uk = given(receive('2025-11-24', { channel: 'email', evidence: { arrivedOn: '2025-11-24' } } as never, 'GB'), register('2025-11-24'), cmd('issueFeeNotice', '2025-11-28', { method: 'per-page', quantity: 40, alreadyCounted: 0, amount: 1200 })).state;
-  t.same(lapsesDue(uk, '2026-02-27', ctx), [], 'three months beginning with Fri 2025-11-28 end on 2026-02-27');
-  t.same(lapsesDue(uk, '2026-02-28', ctx), [caseEvent('FeeLapsed', { lapsedOn: '2026-02-28' })], 'the authority is not obliged to comply after them');
+  t.same(lapsesDue(uk, '2026-02-28', ctx, 0), [caseEvent('FeeLapsed', { lapsedOn: '2026-02-28' })], 'three months beginning with Fri 2025-11-28 end on 2026-02-27: not obliged to comply from 02-28');
+  t.same(lapsesDue(uk, '2026-03-04', ctx), [], 'recorded after 3 English working days (03-02, 03, 04)…');
+  t.same(lapsesDue(uk, '2026-03-05', ctx), [caseEvent('FeeLapsed', { lapsedOn: '2026-02-28' })], '…dated 02-28');
 
   const us = given(receive('2025-11-24', { channel: 'email', evidence: { arrivedOn: '2025-11-24' } } as never, 'US'), register('2025-11-24'), cmd('issueFeeNotice', '2025-11-28', { method: 'per-page', quantity: 40, alreadyCounted: 0, amount: 120 })).state;
   t.equal(us.status, 'awaitingFee');

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { BUILTIN_PROFILES, profileById, type CalendarChange, type CalendarRegistry, type IsoDate } from '@disclosure/calendar';
-import { clockEventsDue, deadlineRecomputation, DEFAULT_ALERT_THRESHOLDS, localDate, type CaseEvent, type CaseStatus } from '@disclosure/domain';
+import { clockEventsDue, deadlineRecomputation, DEFAULT_ALERT_THRESHOLDS, DEFAULT_FEE_SETTLEMENT_DAYS, localDate, type CaseEvent, type CaseStatus } from '@disclosure/domain';
 import type { EventStore } from '@disclosure/event-store';
 import type { ReadModelDatabase } from '@disclosure/read-models';
 import type { CalendarBook } from '../calendars/calendarBook.js';
@@ -17,6 +17,8 @@ export interface DeadlineClockOptions {
   readonly calendars: CalendarBook;
   /** Working days ahead to warn at (default 5 and 1). */
   readonly thresholds?: readonly number[];
+  /** Working days after a payment period before its lapse is recorded (default 3: DEFAULT_FEE_SETTLEMENT_DAYS). */
+  readonly feeSettlementDays?: number;
   /** The clock's clock: today is taken from it, in each case's time zone. */
   readonly now?: () => Date;
   /** Cases loaded, decided and appended at once (default 8). */
@@ -42,7 +44,8 @@ type CandidateQuery = ReturnType<typeof candidates>;
 /**
  * The deadline clock (条例 第33条; 受理一件按时答复一件, 可督办): a sweep over the open cases that
  * records `DeadlineApproaching` and `DeadlineMissed` on the case streams, `FeeLapsed` when an unpaid
- * fee notice's payment period has ended (国办函〔2020〕109号, FOIA s.9(2): the request is abandoned),
+ * fee notice's payment period has ended (国办函〔2020〕109号, FOIA s.9(2): the request is abandoned
+ * from the day after; recorded `feeSettlementDays` working days later, for a late-reported payment),
  * and after a calendar amendment `DeadlineRecomputed` on each open case whose due date it moved.
  *
  * Candidates come from the read models' `deadlines` view (an indexed bound on `overdue_from` and
@@ -60,6 +63,7 @@ export class DeadlineClock {
   readonly #db: Kysely<ReadModelDatabase>;
   readonly #calendars: CalendarBook;
   readonly #thresholds: readonly number[];
+  readonly #settlementDays: number;
   readonly #now: () => Date;
   readonly #concurrency: number;
 
@@ -68,6 +72,7 @@ export class DeadlineClock {
     this.#db = options.db;
     this.#calendars = options.calendars;
     this.#thresholds = options.thresholds ?? DEFAULT_ALERT_THRESHOLDS;
+    this.#settlementDays = options.feeSettlementDays ?? DEFAULT_FEE_SETTLEMENT_DAYS;
     this.#now = options.now ?? (() => new Date());
     this.#concurrency = options.concurrency ?? 8;
   }
@@ -92,10 +97,10 @@ export class DeadlineClock {
       for (const r of rows) {
         if (r.clock_facts === null) continue; // a row from before migration 0003, until it is replayed
         const facts = { status: r.status as CaseStatus, clock: r.clock_facts, alerts: r.alerts ?? [] };
-        if (clockEventsDue(facts, caseToday(r.clock_facts, at), thresholds, ctx).length > 0) due.push(r.case_id);
+        if (clockEventsDue(facts, caseToday(r.clock_facts, at), thresholds, ctx, this.#settlementDays).length > 0) due.push(r.case_id);
       }
     }
-    const outcome = await this.#each(due, (caseId) => recordSystemEvents(this.#store, caseId, { actor: DEADLINE_CLOCK_ACTOR, at, correlationId: `${DEADLINE_CLOCK_ACTOR}/${today}`, causationId: null, eventId: (e) => clockEventId(caseId, e) }, (state) => (state.clock ? clockEventsDue(state, caseToday(state.clock, at), thresholds, ctx) : [])));
+    const outcome = await this.#each(due, (caseId) => recordSystemEvents(this.#store, caseId, { actor: DEADLINE_CLOCK_ACTOR, at, correlationId: `${DEADLINE_CLOCK_ACTOR}/${today}`, causationId: null, eventId: (e) => clockEventId(caseId, e) }, (state) => (state.clock ? clockEventsDue(state, caseToday(state.clock, at), thresholds, ctx, this.#settlementDays) : [])));
     return { examined, loaded: due.length, ...outcome };
   }
 
