@@ -211,3 +211,32 @@ t.test('group commit: a stream whose remembered tail was changed behind the stor
   t.equal(stored[1]!.metadata.includes(`"prevHash":"${'e'.repeat(64)}"`), true, 'chained onto the stored hash, not the remembered one');
   await t.rejects(store.append('case-edited', [withData({ v: 3 })], { expectedRevision: 0 }), { name: 'WrongExpectedRevision', actual: 1 });
 });
+
+t.test('a reader catching up on a stream asks the server once, whether or not anything is new', async (t) => {
+  const statements: string[] = [];
+  const inner = pgDatabase({ connectionString: url, max: 4 });
+  const counting: SqlDatabase = {
+    query: (sql, params) => (statements.push(sql), inner.query(sql, params)),
+    execute: (script) => inner.execute(script),
+    binaryParameters: inner.binaryParameters,
+    transaction: (fn) => inner.transaction(fn),
+    listen: (channel, onNotify) => inner.listen(channel, onNotify),
+    close: () => inner.close(),
+  } as SqlDatabase;
+  const { store } = await openStore(counting);
+  t.teardown(() => store.close());
+  await store.append('case-caught-up', [anEvent('A'), anEvent('B'), anEvent('C')], { expectedRevision: 'no_stream' });
+  const asked = async (read: () => Promise<unknown>) => {
+    statements.length = 0;
+    const result = await read();
+    return { result, statements: statements.length };
+  };
+  const caughtUp = await asked(() => store.read('case-caught-up', { from: 3 }));
+  t.same(caughtUp, { result: [], statements: 1 }, 'caught up: one SELECT (the event before says the stream exists), not three');
+  await store.append('case-caught-up', [anEvent('D')], { expectedRevision: 2 });
+  const appended = await asked(() => store.read('case-caught-up', { from: 3 }));
+  t.equal(appended.statements, 1, 'appended since: one SELECT');
+  t.same((appended.result as { type: string }[]).map((e) => e.type), ['D']);
+  const missing = await asked(() => store.read('case-never-written', { from: 2 }).catch((e: Error) => e.name));
+  t.same(missing, { result: 'StreamNotFound', statements: 2 }, 'a stream that does not exist: the SELECT, then the look-up that tells');
+});

@@ -31,7 +31,7 @@ export interface StartOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Where its log file goes. */
   readonly logDir: string;
-  /** Extra node options before the script (e.g. `--cpu-prof`). */
+  /** Extra node options after the script's own, so they win (e.g. `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
   /** The package.json script whose node options it runs with (default `start`). */
   readonly runsAs?: 'start' | 'worker';
@@ -64,7 +64,7 @@ export function nodeOptionsOf(script: 'start' | 'worker'): string[] {
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
   const logFile = path.join(options.logDir, `${options.name}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...nodeOptionsOf(options.runsAs ?? 'start'), options.script], { cwd: API_DIR, env: options.env, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...nodeOptionsOf(options.runsAs ?? 'start'), ...(options.nodeArgs ?? []), options.script], { cwd: API_DIR, env: options.env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
