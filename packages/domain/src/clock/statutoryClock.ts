@@ -265,6 +265,12 @@ export function feePaymentEndsOn(facts: ClockFacts, calendar: WorkingDayCalendar
   return notice?.lapseAfter ? lapseEndsOn(notice.lapseAfter, notice.from, calendar) : undefined;
 }
 
+/**
+ * The calendar day after `day`: a lapse takes effect the day after its period (视为放弃申请).
+ * @example dayAfter('2025-11-05') // '2025-11-06'
+ */
+export const dayAfter = (day: IsoDate): IsoDate => fromEpochDay(toEpochDay(day) + 1);
+
 function countUpTo(sorted: readonly number[], day: number): number {
   let lo = 0;
   let hi = sorted.length;

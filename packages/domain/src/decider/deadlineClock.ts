@@ -1,8 +1,8 @@
-import { fromEpochDay, profileById, toEpochDay, type CalendarChange, type IsoDate, type WorkingDayCalendar } from '@disclosure/calendar';
+import { profileById, type CalendarChange, type IsoDate, type WorkingDayCalendar } from '@disclosure/calendar';
 import { caseEvent, type CaseEvent } from '../events/caseEvents.js';
 import { OPEN_STATUSES } from '../workflow/caseWorkflow.js';
 import type { CaseState } from './caseState.js';
-import { feePaymentEndsOn } from '../clock/statutoryClock.js';
+import { dayAfter, feePaymentEndsOn } from '../clock/statutoryClock.js';
 import { deadlineOfFacts, deadlineToday, type DecideContext } from './decide.js';
 
 /**
@@ -92,8 +92,6 @@ function paymentPeriodOf(state: Pick<CaseState, 'status' | 'clock'>, ctx: Decide
   const endsOn = feePaymentEndsOn(state.clock, calendar);
   return endsOn === undefined ? undefined : { endsOn, calendar };
 }
-
-const dayAfter = (day: IsoDate): IsoDate => fromEpochDay(toEpochDay(day) + 1);
 
 /** The part of a case the recomputation reads. */
 export type RecomputationFacts = Pick<CaseState, 'status' | 'clock' | 'recomputations'>;

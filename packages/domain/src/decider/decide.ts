@@ -1,6 +1,6 @@
 import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, shortCitation, toEpochDay, type CalendarRegistry, type Channel, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
 import type { ClockFacts } from '../clock/clockFacts.js';
-import { computeDeadline, deadlineStanding, feePaymentEndsOn, lapseEndsOn, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
+import { computeDeadline, dayAfter, deadlineStanding, feePaymentEndsOn, lapseEndsOn, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
 import { CASE_COMMAND_TYPES, type CaseCommand, type CaseCommandOf, type CaseCommandType } from '../commands/caseCommands.js';
 import { caseEvent, type CaseEvent, type CaseEventType } from '../events/caseEvents.js';
 import { informationProcessingFee } from '../fees/informationProcessingFee.js';
@@ -315,7 +315,7 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     const endsOn = feePaymentEndsOn(state.clock!, calendar); // 109号: 20个工作日内未缴费视为放弃; FOIA s.9(2): three months beginning with the notice day
     if (endsOn === undefined) return new InvalidValue('lapseFee', `${profile.id} sets no payment period`);
     if (today <= endsOn) return new PeriodStillRunning('payment', endsOn);
-    return [caseEvent('FeeLapsed', { lapsedOn: fromEpochDay(toEpochDay(endsOn) + 1) })]; // abandoned from the day after the period, whenever recorded
+    return [caseEvent('FeeLapsed', { lapsedOn: dayAfter(endsOn) })]; // abandoned from the day after the period, whenever recorded
   },
 
   approveExtension: ({ state, command, today, profile, ctx }) => {
