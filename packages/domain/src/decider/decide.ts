@@ -248,7 +248,7 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     const window = profile.correction.noticeWithin;
     if (window) {
       const endsOn = calendar.addWorkingDays(state.receivedOn!, window.amount).date; // 条例 第30条: 收到申请之日起7个工作日内
-      if (today > endsOn) return new CorrectionWindowClosed(endsOn);
+      if (today > endsOn) return new CorrectionWindowClosed(endsOn, shortCitation(profile.correction.citation));
     }
     if (command.data.respondBy <= today) return new InvalidValue('respondBy', `must give the applicant a period after today (${today})`);
     return [caseEvent('CorrectionRequested', { noticeOn: today, items: command.data.items, respondBy: command.data.respondBy })];

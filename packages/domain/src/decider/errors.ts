@@ -67,12 +67,12 @@ export class DateOutOfOrder extends DomainError {
   }
 }
 
-/** The correction notice is late: it must go out within the window after receipt (条例 第30条). */
+/** The correction notice is late: it must go out within the window after receipt the case's law sets (条例 第30条: 7个工作日内). */
 export class CorrectionWindowClosed extends DomainError {
   readonly code = 'correction-window-closed';
   override readonly name = 'CorrectionWindowClosed';
-  constructor(readonly windowEndedOn: IsoDate) {
-    super(`a correction notice had to go out by ${windowEndedOn} (条例 第30条: 7个工作日内一次性告知)`);
+  constructor(readonly windowEndedOn: IsoDate, readonly citation: string) {
+    super(`a correction notice had to go out by ${windowEndedOn} (${citation})`);
   }
 }
 
@@ -100,12 +100,12 @@ export class ExtensionRefused extends DomainError {
   }
 }
 
-/** The step needs the approval of the head of the OGI office (a supervisor), not of this role. */
+/** The step needs the approval of a supervisor (under 条例, the head of the OGI office), not of this role. */
 export class ApprovalRequired extends DomainError {
   readonly code = 'approval-required';
   override readonly name = 'ApprovalRequired';
   constructor(readonly command: string, readonly role: string, readonly citation: string) {
-    super(`${command} must be approved by the head of the OGI office (supervisor), not a ${role} (${citation})`);
+    super(`${command} must be approved by a supervisor, not a ${role} (${citation})`);
   }
 }
 

@@ -55,7 +55,7 @@ t.test('correction (条例 第30条)', async (t) => {
   t.test('the notice must go out within 7 working days of receipt', async (t) => {
     // 7th working day after Fri 2025-09-26: 09-28, 09-29, 09-30, 10-09, 10-10, 10-11, 10-13
     t.notOk('code' in (when(base().state, cmd('requestCorrection', '2025-10-13', { items: ['文号'], respondBy: '2025-10-30' })) as object));
-    t.match(when(base().state, cmd('requestCorrection', '2025-10-14', { items: ['文号'], respondBy: '2025-10-30' })), { code: 'correction-window-closed', windowEndedOn: '2025-10-13' });
+    t.match(when(base().state, cmd('requestCorrection', '2025-10-14', { items: ['文号'], respondBy: '2025-10-30' })), { code: 'correction-window-closed', windowEndedOn: '2025-10-13', citation: '条例 第30条' });
   });
   t.test('the applicant gets a period after the notice day', async (t) => {
     t.match(when(base().state, cmd('requestCorrection', '2025-09-29', { items: ['文号'], respondBy: '2025-09-29' })), { code: 'invalid-value', field: 'respondBy' });

@@ -54,7 +54,7 @@ export const publicRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app,
     if (body.referral) throw new HttpProblem('validation-failed', 'a platform’s request is routed by its table; a referral comes from an agency’s own token', { fields: [{ path: 'body.referral', message: 'not accepted from a platform' }] });
     const facts = { ...(body.category ? { category: body.category } : {}), ...(body.regionCode ? { regionCode: body.regionCode } : {}) };
     const route = routeRequest(platform, facts);
-    if (!route) throw new HttpProblem('no-routing-rule', `no rule of platform ${filedBy} matches category ${body.category ?? '(none)'} and region ${body.regionCode ?? '(none)'}, and it has no default`, { platformId: filedBy, ...facts });
+    if (!route) throw new HttpProblem('no-routing-rule', `no rule of platform ${filedBy} matches category ${body.category ?? '(none)'} and region ${body.regionCode ?? '(none)'}, and it has no default (按责转办 needs an agency to route to)`, { platformId: filedBy, ...facts });
     if (!deps.agencies.get(route.agency)) throw new HttpProblem('routed-agency-not-served', `rule ${route.rule} of platform ${filedBy} names agency ${route.agency}, which this instance does not serve`, { platformId: filedBy, agency: route.agency, rule: route.rule });
     return { agency: route.agency, platform: platform.kind, routedBy: { platformId: filedBy, rule: route.rule, ...facts } };
   };
