@@ -25,4 +25,29 @@ onEveryStore(t, (t, s) => {
     await untilCaughtUp(projector, s);
     t.same(await snapshot(s.db), projected, 'after the replay the tables equal the ones projected under 0003');
   });
+
+  t.test('0005 on rows folded before fee notices carried their payment period: replayed, the counters not counted twice', async (t) => {
+    const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 100 });
+    await applyWorkload(s.store, generateWorkload({ cases: 60, seed: 5 }));
+    await untilCaughtUp(projector, s);
+    const projected = await snapshot(s.db);
+    // as the rows stood before: no pause says how long it may last
+    const rows = await s.db.selectFrom('cases').select(['case_id', 'clock_facts']).where('clock_facts', 'is not', null).execute();
+    let stripped = 0;
+    for (const r of rows) {
+      const facts = r.clock_facts!;
+      if (!facts.pauses.some((p) => p.lapseAfter)) continue;
+      stripped++;
+      const pauses = facts.pauses.map(({ lapseAfter: _gone, ...p }) => p);
+      await s.db.updateTable('cases').set({ clock_facts: JSON.stringify({ ...facts, pauses }) as never }).where('case_id', '=', r.case_id).execute();
+    }
+    t.ok(stripped > 0, `${stripped} rows had a pause with a period`);
+    t.notSame(await snapshot(s.db), projected, 'the rows differ from what the projection writes now');
+
+    const migrator = new Migrator({ db: s.db, provider: { getMigrations: async () => MIGRATIONS } });
+    t.error((await migrator.migrateTo('0004_deadline_clock')).error);
+    await migrateToLatest(s.db);
+    await untilCaughtUp(projector, s);
+    t.same(await snapshot(s.db), projected, 'after the replay the rows carry the periods again, and agency_stats counted nothing twice');
+  });
 });

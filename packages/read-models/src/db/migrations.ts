@@ -197,6 +197,16 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('cases').dropColumn('alerts').dropColumn('open_instructions').execute();
     },
   },
+  '0005_fee_payment_periods': {
+    // A UK fee notice's pause now carries its payment period (FOIA s.9(2), three months), which the
+    // deadline clock reads off the row's clock_facts to record the lapse: rows folded before it lack
+    // the period and would never lapse by themselves. The projections holding clock_facts replay
+    // (idempotent upserts); the delta-counting agency_stats keeps its place.
+    async up(db: Kysely<any>) {
+      await db.deleteFrom('projection_checkpoints').where('projection', 'in', ['cases', 'public_status']).execute();
+    },
+    async down() {}, // nothing to undo: the rows the replay wrote are what the projections write now
+  },
 };
 
 /** Brings the read-model schema to the latest migration; throws with the failing migration's error. */
