@@ -323,7 +323,7 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     const rule = profile.extensions.find((e) => e.kind === kind);
     if (!rule || kind === undefined) return new ExtensionRefused('unknown-kind', { kind: kind ?? '(none)' });
     if (state.clock!.extensions.filter((e) => e.kind === kind).length >= rule.times) return new ExtensionRefused('unknown-kind', { kind: `${kind} (already used)` });
-    if (rule.requiresApproval && command.actor.role !== 'supervisor') return new ApprovalRequired('approveExtension', command.actor.role, rule.citation); // 经政府信息公开工作机构负责人同意
+    if (rule.requiresApproval && command.actor.role !== 'supervisor') return new ApprovalRequired('approveExtension', command.actor.role, shortCitation(rule.citation)); // 经政府信息公开工作机构负责人同意
     if (command.data.amount > rule.max.amount) return new ExtensionRefused('too-long', { max: rule.max.amount });
     if (rule.beforeDueDate) {
       const { dueDate } = deadlineOf(state, ctx, { asOf: today });
@@ -351,10 +351,10 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
 
   withdrawRequest: ({ command, today }) => [caseEvent('RequestWithdrawn', { withdrawnOn: today, ...(command.data.reason ? { reason: command.data.reason } : {}) })],
 
-  submitForReview: ({ state, command }) => {
+  submitForReview: ({ state, command, profile }) => {
     const { outcome } = command.data;
     if (outcome.kind === 'cannot-provide' && outcome.ground === 'still-unclear-after-correction' && !state.corrected)
-      return new OutcomeNotApplicable('cannot-provide/still-unclear-after-correction', 'the applicant was never asked to correct the request (条例 第30条)');
+      return new OutcomeNotApplicable('cannot-provide/still-unclear-after-correction', `the applicant was never asked to correct the request (${shortCitation(profile.correction.citation)})`);
     if (outcome.kind === 'other' && outcome.ground !== 'other')
       return new OutcomeNotApplicable(`other/${outcome.ground}`, 'a lapsed correction or fee is recorded with lapseCorrection or lapseFee, not as a reply');
     return [caseEvent('ReplySubmittedForReview', { outcome, draft: command.data.draft, submittedBy: person(command) })];

@@ -100,6 +100,16 @@ t.test('approvals belong to the head of the OGI office (supervisor)', async (t) 
   t.match(events.at(-1), { type: 'DeadlineOverridden', data: { approver: { id: 'sv-chen' }, applicantNotifiedOn: '2025-10-20' } });
 });
 
+t.test('a refusal cites the case’s own law, in its short form', async (t) => {
+  t.match(when(base().state, cmd('approveExtension', '2025-10-20', { amount: 10, reason: '延期' })), { code: 'approval-required', citation: '条例 第33条第2款' });
+  const uk = given(receive('2025-11-24', { channel: 'email', evidence: { arrivedOn: '2025-11-24' } } as never, 'GB'), register('2025-11-24')).state;
+  const extension = when(uk, cmd('approveExtension', '2025-11-25', { amount: 10, reason: 'public interest test' }));
+  t.match(extension, { code: 'approval-required', citation: 's.10(3) and s.17(2)' });
+  const unclear = when(uk, cmd('submitForReview', '2025-11-25', { outcome: { kind: 'cannot-provide', ground: 'still-unclear-after-correction', reason: 'still unclear' }, draft: 'cannot provide' }));
+  t.match(unclear, { code: 'outcome-not-applicable', message: /never asked to correct the request \(s\.1\(3\)\)/ });
+  t.same([extension, unclear].filter((e) => /[\u3400-\u9fff]/.test((e as Error).message)), [], 'no Chinese statute in a UK refusal');
+});
+
 t.test('an override is a later reply date (第35条 延迟答复), told to the applicant after the request came in', async (t) => {
   const registered = given(receive(R), register(R)).state; // due Thu 2025-10-30
   const override = (data: object) => when(registered, cmd('overrideDeadline', '2025-10-20', { reason: '数量明显超过合理范围', ...data } as never, actors.supervisor));
