@@ -201,9 +201,11 @@ export const MIGRATIONS: Record<string, Migration> = {
     // A UK fee notice's pause now carries its payment period (FOIA s.9(2), three months), which the
     // deadline clock reads off the row's clock_facts to record the lapse: rows folded before it lack
     // the period and would never lapse by themselves. The projections holding clock_facts replay
-    // (idempotent upserts); the delta-counting agency_stats keeps its place.
+    // (idempotent upserts); the delta-counting agency_stats keeps its place. Their parked events are
+    // cleared as a rebuild clears them: the replay parks again whatever still fails.
     async up(db: Kysely<any>) {
       await db.deleteFrom('projection_checkpoints').where('projection', 'in', ['cases', 'public_status']).execute();
+      await db.deleteFrom('parked_events').where('projection', 'in', ['cases', 'public_status']).execute();
     },
     async down() {}, // nothing to undo: the rows the replay wrote are what the projections write now
   },
