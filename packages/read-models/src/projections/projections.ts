@@ -18,13 +18,19 @@ export interface Projection {
   apply(changes: readonly CaseChange[], db: Kysely<ReadModelDatabase>): Promise<void>;
 }
 
-/** `INSERT … SELECT FROM json_populate_recordset … ON CONFLICT DO UPDATE`: one statement per table per batch. */
-async function upsert(db: Kysely<ReadModelDatabase>, table: string, key: readonly string[], rows: readonly object[], update: (col: string) => string = (c) => `excluded.${c}`): Promise<void> {
+/**
+ * `INSERT … SELECT FROM json_populate_recordset … ON CONFLICT DO UPDATE`: one statement per table per
+ * batch. With `newer`, a stored row is only replaced by one whose `newer` column is not lower: a
+ * projection replaying from the start (after a migration) leaves rows that are ahead as they are
+ * until it reaches them, instead of showing older states meanwhile.
+ */
+async function upsert(db: Kysely<ReadModelDatabase>, table: string, key: readonly string[], rows: readonly object[], update: (col: string) => string = (c) => `excluded.${c}`, newer?: string): Promise<void> {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]!).join(', ');
   const set = Object.keys(rows[0]!).filter((c) => !key.includes(c)).map((c) => `${c} = ${update(c)}`);
   const head = `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${table}, `;
-  const tail = `::json) ON CONFLICT (${key.join(', ')}) DO ${set.length ? `UPDATE SET ${set.join(', ')}` : 'NOTHING'}`;
+  const guard = newer ? ` WHERE ${table}.${newer} <= excluded.${newer}` : '';
+  const tail = `::json) ON CONFLICT (${key.join(', ')}) DO ${set.length ? `UPDATE SET ${set.join(', ')}${guard}` : 'NOTHING'}`;
   await sql`${sql.raw(head)}${JSON.stringify(rows)}${sql.raw(tail)}`.execute(db);
 }
 
@@ -33,7 +39,7 @@ const lastWins = (changes: readonly CaseChange[]) => changes.map((c) => c.after)
 export const casesProjection: Projection = {
   name: 'cases',
   tables: ['cases'],
-  apply: (changes, db) => upsert(db, 'cases', ['case_id'], lastWins(changes).map((v) => v.cases)),
+  apply: (changes, db) => upsert(db, 'cases', ['case_id'], lastWins(changes).map((v) => v.cases), undefined, 'last_position'),
 };
 
 export const publicStatusProjection: Projection = {
