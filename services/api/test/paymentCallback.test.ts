@@ -108,6 +108,26 @@ t.test('a wrong amount or no open fee notice is a 422 problem, and records nothi
   t.equal((await app.store.read(other)).length, 2);
 });
 
+t.test('a payment made within the period, confirmed after the lapse was recorded, reopens the case; one made after it does not', async (t) => {
+  const app = await testApp({ paymentCallbackSecret: SECRET });
+  t.teardown(() => app.close());
+  const { cw, caseId } = await caseAwaitingFee(app);
+  // 20 working days after Thu 10-09 end Wed 11-05; the lapse is recorded on 11-11, dated 11-06
+  app.setNow(at('2025-11-11'));
+  t.match(ok(t, await cw.command(caseId, 'lapseFee', {}), 'lapse'), { status: 'abandoned' });
+  await app.project();
+  app.setNow(at('2025-11-12'));
+  const late = assertProblem(t, await callback(app, paid({ paidOn: '2025-11-06', paymentReference: 'PAY-LATE' })), 'invalid-value', 'paid the day after the period');
+  t.match(late, { field: 'paidOn' });
+  const res = await callback(app, paid({ paidOn: '2025-11-05', paymentReference: 'PAY-LAST-DAY' }));
+  t.equal(res.statusCode, 200, 'paid on the last day, confirmed a week later');
+  t.match(res.json(), { caseId, status: 'processing', fee: { paidOn: '2025-11-05' }, recorded: true });
+  const view = ok(t, await cw.get(`/v1/cases/${caseId}`), 'the case');
+  t.match(view, { status: 'processing', closedOn: null }, 'open again');
+  t.equal(view.deadline.status, 'running');
+  t.same((await app.store.read(caseId)).slice(-2).map((e) => e.type), ['FeeLapsed', 'FeePaid'], 'the lapse stays in the history; the payment after it undoes it');
+});
+
 t.test('without PAYMENT_CALLBACK_SECRET there is no callback route', async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());

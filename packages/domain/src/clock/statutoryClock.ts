@@ -266,6 +266,16 @@ export function feePaymentEndsOn(facts: ClockFacts, calendar: WorkingDayCalendar
 }
 
 /**
+ * The last day the payment of the fee notice that lapsed could have been made, or undefined when
+ * the last fee notice did not lapse.
+ * @example lapsedFeePaymentEndsOn(state.clock, cn) // '2025-11-05' for a notice on Thu 2025-10-09 that lapsed
+ */
+export function lapsedFeePaymentEndsOn(facts: ClockFacts, calendar: WorkingDayCalendar): IsoDate | undefined {
+  const notice = facts.pauses.findLast((p) => p.kind === 'fee');
+  return notice?.lapsed ? lapseEndsOn(notice.lapsed, notice.from, calendar) : undefined;
+}
+
+/**
  * The calendar day after `day`: a lapse takes effect the day after its period (视为放弃申请).
  * @example dayAfter('2025-11-05') // '2025-11-06'
  */

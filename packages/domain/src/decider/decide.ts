@@ -1,6 +1,6 @@
 import { BUILTIN_PROFILES, fromEpochDay, NoProfileForDate, profileById, profileFor, shortCitation, toEpochDay, type CalendarRegistry, type Channel, type IsoDate, type JurisdictionProfile, type ReceiptRule, type WorkingDayCalendar } from '@disclosure/calendar';
 import type { ClockFacts } from '../clock/clockFacts.js';
-import { computeDeadline, dayAfter, deadlineStanding, feePaymentEndsOn, lapseEndsOn, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
+import { computeDeadline, dayAfter, deadlineStanding, feePaymentEndsOn, lapsedFeePaymentEndsOn, lapseEndsOn, overdueFrom, type ClockOptions, type Deadline, type DeadlineStanding } from '../clock/statutoryClock.js';
 import { CASE_COMMAND_TYPES, type CaseCommand, type CaseCommandOf, type CaseCommandType } from '../commands/caseCommands.js';
 import { caseEvent, type CaseEvent, type CaseEventType } from '../events/caseEvents.js';
 import { informationProcessingFee } from '../fees/informationProcessingFee.js';
@@ -304,9 +304,14 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     return [caseEvent('FeeNoticeIssued', { noticeOn: today, method, quantity, alreadyCounted, amount, currency: CURRENCIES[state.jurisdiction!] ?? 'XXX' })];
   },
 
-  recordFeePayment: ({ state, command, today }) => {
+  recordFeePayment: ({ state, command, today, calendar }) => {
     const paidOn = reported('paidOn', command.data.paidOn, today, state.fee!.noticeOn);
     if (isDomainError(paidOn)) return paidOn;
+    if (state.status === 'abandoned') {
+      // after a fee lapse, only a payment made within the period undoes it (109号: 逾期未缴纳的才视为放弃申请)
+      const endsOn = lapsedFeePaymentEndsOn(state.clock!, calendar);
+      if (endsOn !== undefined && paidOn > endsOn) return new InvalidValue('paidOn', `the payment period ended on ${endsOn}: the request lapsed on ${dayAfter(endsOn)}`);
+    }
     if (command.data.amount < state.fee!.amount) return new InvalidValue('amount', `the notice asked for ${state.fee!.amount}`);
     return [caseEvent('FeePaid', { paidOn, amount: command.data.amount, reference: command.data.reference })];
   },

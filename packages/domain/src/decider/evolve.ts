@@ -1,4 +1,4 @@
-import { profileById, type JurisdictionProfile } from '@disclosure/calendar';
+import { profileById, type IsoDate, type JurisdictionProfile } from '@disclosure/calendar';
 import type { ClockFacts, Pause } from '../clock/clockFacts.js';
 import type { CaseEvent, CaseEventData } from '../events/caseEvents.js';
 import { accepted, advanceWorkflow, statusOf, type WorkflowEvent } from '../workflow/caseWorkflow.js';
@@ -154,6 +154,7 @@ function apply(s: CaseState, event: CaseEvent): Partial<CaseState> {
       };
     }
     case 'FeePaid':
+      if (s.closure === 'fee-lapsed') return reopenedByPayment(s, event.data.paidOn);
       return { fee: { ...s.fee!, paidOn: event.data.paidOn }, clock: endPause(clockOf(s), 'fee', { to: event.data.paidOn }) };
     case 'FeeLapsed':
       return { ...stop(s, event.data.lapsedOn), closure: 'fee-lapsed', clock: { ...endPause(clockOf(s), 'fee', { lapsedOn: event.data.lapsedOn }), stoppedOn: event.data.lapsedOn } };
@@ -232,4 +233,15 @@ function replaceLast<T>(items: readonly T[], matches: (item: T) => boolean, repl
 
 function stop(s: CaseState, on: string): Partial<CaseState> {
   return { closedOn: on, clock: { ...clockOf(s), stoppedOn: on } };
+}
+
+/**
+ * A fee lapse undone by a payment made within the period and reported after the lapse: the case is
+ * open again, as if paid in time — the fee pause ends on the payment day instead of lapsing, and the
+ * clock no longer stands still.
+ */
+function reopenedByPayment(s: CaseState, paidOn: IsoDate): Partial<CaseState> {
+  const { stoppedOn: _stopped, ...clock } = clockOf(s);
+  const pauses = replaceLast(clock.pauses, (p) => p.kind === 'fee' && p.lapsed !== undefined, ({ lapsed: _lapsed, ...p }) => ({ ...p, to: paidOn }));
+  return { fee: { ...s.fee!, paidOn }, closedOn: undefined, closure: undefined, clock: { ...clock, pauses } };
 }

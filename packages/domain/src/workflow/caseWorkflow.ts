@@ -7,7 +7,8 @@ import type { CaseEventType } from '../events/caseEvents.js';
  * a running actor: no timers, no clock. Time-based rules (windows, lapses) are checked by `decide`.
  *
  * receive → register → process ⇄ (correction · consultation · fee) → review ⇄ process → approved → reply → archive
- * any open state → withdrawn; correction or fee lapsed → abandoned; both → archive.
+ * any open state → withdrawn; correction or fee lapsed → abandoned (a fee lapse undone by a payment made in
+ * time and reported late → processing); both → archive.
  */
 
 /** What the workflow remembers beyond its state: counters its guards need. */
@@ -15,6 +16,8 @@ export interface WorkflowContext {
   readonly openConsultations: number;
   readonly extensionsLeft: number;
   readonly correctionsLeft: number;
+  /** Abandoned by a fee lapse: a payment made within the period, reported after it, reopens the case. */
+  readonly feeLapsed: boolean;
   /** Flips with every accepted event, so a refused event is visible as an unchanged parity. */
   readonly parity: 0 | 1;
 }
@@ -54,6 +57,7 @@ export const caseWorkflow = setup({
     extensionLeft: ({ context }) => context.extensionsLeft > 0,
     correctionLeft: ({ context }) => context.correctionsLeft > 0,
     lastOpenConsultation: ({ context }) => context.openConsultations <= 1,
+    feeLapsed: ({ context }) => context.feeLapsed,
   },
   actions: {
     touch: assign({ parity: ({ context }) => (context.parity === 0 ? 1 : 0) }),
@@ -62,11 +66,13 @@ export const caseWorkflow = setup({
     useCorrection: assign({ correctionsLeft: ({ context }) => context.correctionsLeft - 1 }),
     openConsultation: assign({ openConsultations: ({ context }) => context.openConsultations + 1 }),
     closeConsultation: assign({ openConsultations: ({ context }) => context.openConsultations - 1 }),
+    markFeeLapsed: assign({ feeLapsed: true }),
+    clearFeeLapsed: assign({ feeLapsed: false }),
   },
 }).createMachine({
   id: 'disclosureCase',
   initial: 'new',
-  context: { openConsultations: 0, extensionsLeft: 0, correctionsLeft: 0, parity: 0 },
+  context: { openConsultations: 0, extensionsLeft: 0, correctionsLeft: 0, feeLapsed: false, parity: 0 },
   states: {
     new: { on: { RequestReceived: { target: 'received', actions: ['touch', 'setLimits'] } } },
     // 接收: received, waiting to be registered
@@ -123,7 +129,7 @@ export const caseWorkflow = setup({
       on: {
         ...openAfterRegistration,
         FeePaid: counted('processing'),
-        FeeLapsed: counted('abandoned'), // 逾期未缴费视为放弃申请
+        FeeLapsed: { target: 'abandoned', actions: ['touch', 'markFeeLapsed'] }, // 逾期未缴费视为放弃申请
       },
     },
     // 审核
@@ -154,7 +160,17 @@ export const caseWorkflow = setup({
       },
     },
     withdrawn: { on: { CaseArchived: counted('archived'), CaseLinked: counted(), ReferralRefused: counted(), SupervisionAnswered: counted() } },
-    abandoned: { on: { CaseArchived: counted('archived'), CaseLinked: counted(), ReferralRefused: counted(), SupervisionAnswered: counted(), AppealOutcomeRecorded: counted() } },
+    abandoned: {
+      on: {
+        CaseArchived: counted('archived'),
+        CaseLinked: counted(),
+        ReferralRefused: counted(),
+        SupervisionAnswered: counted(),
+        AppealOutcomeRecorded: counted(),
+        // a payment made within the period but reported after the lapse was recorded: the request was never abandoned
+        FeePaid: { guard: 'feeLapsed', target: 'processing', actions: ['touch', 'clearFeeLapsed'] },
+      },
+    },
     // 归档: appeals and the applicant's rating can still be recorded
     archived: { on: { AppealOutcomeRecorded: counted(), ApplicantRatingRecorded: counted(), CaseLinked: counted(), ReferralRefused: counted() } },
   },
@@ -186,7 +202,7 @@ const allowed = new Map<string, boolean>();
 function keyOf(snapshot: WorkflowSnapshot, event: WorkflowEvent): string {
   const c = snapshot.context;
   const limits = event.limits ? `${event.limits.extensions}/${event.limits.corrections}` : '';
-  return `${String(snapshot.value)}|${c.openConsultations}|${c.extensionsLeft}|${c.correctionsLeft}|${c.parity}|${event.type}|${limits}`;
+  return `${String(snapshot.value)}|${c.openConsultations}|${c.extensionsLeft}|${c.correctionsLeft}|${c.feeLapsed ? 1 : 0}|${c.parity}|${event.type}|${limits}`;
 }
 
 function remember<V>(memo: Map<string, V>, key: string, value: V): V {

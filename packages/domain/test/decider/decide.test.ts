@@ -1,5 +1,5 @@
 import t from 'tap';
-import { decide, deadlineOf, evolve, foldCase, initialCaseState, InvalidEventSequence, caseEvent, lapseEndsOn, type CaseEvent } from '@disclosure/domain';
+import { allowedCommands, decide, deadlineOf, evolve, foldCase, initialCaseState, InvalidEventSequence, caseEvent, lapseEndsOn, type CaseEvent } from '@disclosure/domain';
 import { actors, cmd, ctx, given, receive, register, when, CASE_ID } from '../support/caseFactory.js';
 
 const R = '2025-09-26';
@@ -98,6 +98,27 @@ t.test('approvals belong to the head of the OGI office (supervisor)', async (t) 
   t.match(when(base().state, cmd('overrideDeadline', '2025-10-20', { dueDate: '2025-12-31', reason: '大量申请' })), { code: 'approval-required', command: 'overrideDeadline', citation: '条例 第35条' }, '第35条');
   const { events } = given(receive(R), register(R), cmd('overrideDeadline', '2025-10-20', { dueDate: '2025-12-31', reason: '申请数量明显超过合理范围，申请理由合理', applicantNotifiedOn: '2025-10-20' }, actors.supervisor));
   t.match(events.at(-1), { type: 'DeadlineOverridden', data: { approver: { id: 'sv-chen' }, applicantNotifiedOn: '2025-10-20' } });
+});
+
+t.test('a payment made within the period but reported after the lapse reopens the case (109号: only 逾期未缴纳 is abandonment)', async (t) => {
+  // 20 working days after Thu 2025-10-09 end Wed 11-05
+  const notice = cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 40, alreadyCounted: 0 });
+  const amount = given(receive(R), register(R), notice).state.fee!.amount;
+  const lapse = cmd('lapseFee', '2025-11-11', {});
+  const lapsed = given(receive(R), register(R), notice, lapse).state;
+  t.equal(lapsed.status, 'abandoned');
+  t.ok(allowedCommands(lapsed).includes('recordFeePayment'), 'a fee-lapsed case takes a payment');
+  t.match(when(lapsed, cmd('recordFeePayment', '2025-11-12', { paidOn: '2025-11-06', amount, reference: 'BANK-1' })), { code: 'invalid-value', field: 'paidOn' }, 'paid the day after the period: the lapse stands');
+  const reopened = given(receive(R), register(R), notice, lapse, cmd('recordFeePayment', '2025-11-12', { paidOn: '2025-11-05', amount, reference: 'BANK-1' })).state;
+  const paidInTime = given(receive(R), register(R), notice, cmd('recordFeePayment', '2025-11-05', { paidOn: '2025-11-05', amount, reference: 'BANK-1' })).state;
+  t.match(reopened, { status: 'processing', closedOn: undefined, closure: undefined, fee: { paidOn: '2025-11-05' } }, 'open again');
+  t.same(reopened.clock, paidInTime.clock, 'the clock as if the payment had been reported in time');
+  t.same(deadlineOf(reopened, ctx).dueDate, deadlineOf(paidInTime, ctx).dueDate);
+  t.notOk(allowedCommands(reopened).includes('recordFeePayment'), 'paid: no second payment');
+  const relapsed = given(receive(R), register(R), notice, lapse, cmd('recordFeePayment', '2025-11-12', { paidOn: '2025-11-05', amount, reference: 'BANK-1' }), cmd('issueFeeNotice', '2025-11-13', { method: 'per-page', quantity: 40, alreadyCounted: 40 }), cmd('lapseFee', '2025-12-15', {})).state;
+  t.equal(relapsed.status, 'abandoned', 'a second notice left unpaid lapses again');
+  const correctionLapsed = given(receive(R), register(R), cmd('requestCorrection', '2025-09-29', { items: ['文号'], respondBy: '2025-10-20' }), cmd('lapseCorrection', '2025-10-21', {})).state;
+  t.notOk(allowedCommands(correctionLapsed).includes('recordFeePayment'), 'a correction lapse is not undone by a payment');
 });
 
 t.test('a refusal cites the case’s own law, in its short form', async (t) => {
