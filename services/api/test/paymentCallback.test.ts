@@ -116,6 +116,8 @@ t.test('a payment made within the period, confirmed after the lapse was recorded
   app.setNow(at('2025-11-11'));
   t.match(ok(t, await cw.command(caseId, 'lapseFee', {}), 'lapse'), { status: 'abandoned' });
   await app.project();
+  const sv = await callerAs(app, 'supervisor');
+  t.match(ok(t, await sv.get('/v1/agency/stats'), 'stats after the lapse'), { open: 0, abandoned: 1 });
   app.setNow(at('2025-11-12'));
   const late = assertProblem(t, await callback(app, paid({ paidOn: '2025-11-06', paymentReference: 'PAY-LATE' })), 'invalid-value', 'paid the day after the period');
   t.match(late, { field: 'paidOn' });
@@ -126,6 +128,9 @@ t.test('a payment made within the period, confirmed after the lapse was recorded
   t.match(view, { status: 'processing', closedOn: null }, 'open again');
   t.equal(view.deadline.status, 'running');
   t.same((await app.store.read(caseId)).slice(-2).map((e) => e.type), ['FeeLapsed', 'FeePaid'], 'the lapse stays in the history; the payment after it undoes it');
+  await app.project();
+  t.match(ok(t, await sv.get('/v1/agency/stats'), 'stats after the payment'), { open: 1, abandoned: 0 }, 'the read models count it open again, not abandoned');
+  t.same(ok(t, await cw.get('/v1/cases?state=processing'), 'processing').items.map((i: { caseId: string }) => i.caseId), [caseId]);
 });
 
 t.test('without PAYMENT_CALLBACK_SECRET there is no callback route', async (t) => {

@@ -51,8 +51,8 @@ export function deadlineAlerts(state: AlertFacts, today: IsoDate, thresholds: re
 
 /**
  * Working days the clock waits after a payment period before it records the lapse, by default:
- * a payment made on the last day may be reported days later (a bank transfer), and a lapse once
- * recorded closes the case.
+ * a payment made on the last day may be reported days later (a bank transfer), and a lapse closes
+ * the case until such a payment is reported (it then reopens it).
  */
 export const DEFAULT_FEE_SETTLEMENT_DAYS = 3;
 

@@ -309,8 +309,10 @@ const RULES: { readonly [T in Exclude<CaseCommandType, 'receiveRequest'>]: (d: D
     if (isDomainError(paidOn)) return paidOn;
     if (state.status === 'abandoned') {
       // after a fee lapse, only a payment made within the period undoes it (109号: 逾期未缴纳的才视为放弃申请)
+      // the lapse's own date stands in when the period cannot be told (it is the day after the period)
+      const lapsedOn = state.closedOn!;
       const endsOn = lapsedFeePaymentEndsOn(state.clock!, calendar);
-      if (endsOn !== undefined && paidOn > endsOn) return new InvalidValue('paidOn', `the payment period ended on ${endsOn}: the request lapsed on ${dayAfter(endsOn)}`);
+      if (endsOn !== undefined ? paidOn > endsOn : paidOn >= lapsedOn) return new InvalidValue('paidOn', `the payment period ended${endsOn ? ` on ${endsOn}` : ''}: the request lapsed on ${endsOn ? dayAfter(endsOn) : lapsedOn}`);
     }
     if (command.data.amount < state.fee!.amount) return new InvalidValue('amount', `the notice asked for ${state.fee!.amount}`);
     return [caseEvent('FeePaid', { paidOn, amount: command.data.amount, reference: command.data.reference })];

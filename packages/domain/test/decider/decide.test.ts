@@ -117,6 +117,9 @@ t.test('a payment made within the period but reported after the lapse reopens th
   t.notOk(allowedCommands(reopened).includes('recordFeePayment'), 'paid: no second payment');
   const relapsed = given(receive(R), register(R), notice, lapse, cmd('recordFeePayment', '2025-11-12', { paidOn: '2025-11-05', amount, reference: 'BANK-1' }), cmd('issueFeeNotice', '2025-11-13', { method: 'per-page', quantity: 40, alreadyCounted: 40 }), cmd('lapseFee', '2025-12-15', {})).state;
   t.equal(relapsed.status, 'abandoned', 'a second notice left unpaid lapses again');
+  // its 20 working days end Thu 12-11
+  const repaid = decide(relapsed, cmd('recordFeePayment', '2025-12-16', { paidOn: '2025-12-11', amount: relapsed.fee!.amount, reference: 'BANK-2' }), ctx) as readonly CaseEvent[];
+  t.equal(foldCase(repaid, relapsed).status, 'processing', 'and is undone the same way by a payment in time');
   const correctionLapsed = given(receive(R), register(R), cmd('requestCorrection', '2025-09-29', { items: ['文号'], respondBy: '2025-10-20' }), cmd('lapseCorrection', '2025-10-21', {})).state;
   t.notOk(allowedCommands(correctionLapsed).includes('recordFeePayment'), 'a correction lapse is not undone by a payment');
 });

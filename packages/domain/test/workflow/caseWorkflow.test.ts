@@ -88,6 +88,16 @@ for (const status of Object.keys(EXPECTED) as CaseStatus[]) {
   });
 }
 
+t.test('abandoned by a fee lapse: what any abandoned case allows, and a payment made in time (109号); archived, nothing of the kind', async (t) => {
+  const notice = cmd('issueFeeNotice', '2025-10-09', { method: 'per-page', quantity: 40, alreadyCounted: 0 });
+  const lapsed = given(receive(R), register(R), notice, cmd('lapseFee', '2025-11-11', {})).state;
+  t.equal(lapsed.status, 'abandoned');
+  t.same([...allowedCommands(lapsed)].sort(), [...EXPECTED.abandoned, 'recordFeePayment'].sort());
+  const archived = given(receive(R), register(R), notice, cmd('lapseFee', '2025-11-11', {}), cmd('archiveCase', '2025-11-12', {})).state;
+  t.same([...allowedCommands(archived)].sort(), [...EXPECTED.archived].sort(), 'once archived the lapse is final');
+  t.match(decide(archived, cmd('recordFeePayment', '2025-11-13', { paidOn: '2025-11-05', amount: 100, reference: 'p1' }), ctx), { code: 'command-not-allowed', state: 'archived' });
+});
+
 t.test('a case is received once: a second receive on the same stream is refused', async (t) => {
   const result = decide(given(receive(R)).state, receive(R), ctx);
   t.match(result, { code: 'command-not-allowed', state: 'received' });

@@ -92,7 +92,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<PaymentRouteOptions> = async (
       // a fee lapse recorded before a payment made within the period was reported: the payment undoes it (the domain checks the day)
       const awaiting = s.status === 'awaitingFee' || (s.status === 'abandoned' && s.closure === 'fee-lapsed');
       if (!awaiting || !s.fee || s.fee.noticeOn !== body.noticeIssuedOn)
-        throw new HttpProblem('no-open-fee-notice', s.fee && awaiting ? `the open fee notice was issued on ${s.fee.noticeOn}, not ${body.noticeIssuedOn}` : `the case is ${s.status}, with no fee notice awaiting payment`, { caseStatus: s.status });
+        throw new HttpProblem('no-open-fee-notice', s.fee && awaiting ? `the fee notice awaiting payment was issued on ${s.fee.noticeOn}, not ${body.noticeIssuedOn}` : `the case is ${s.status}, with no fee notice awaiting payment`, { caseStatus: s.status });
       const notice = loaded.events.findLast((e) => e.type === 'FeeNoticeIssued')!.data as CaseEventData<'FeeNoticeIssued'>;
       if (body.amount !== notice.amount || (body.currency !== undefined && body.currency !== notice.currency))
         throw new HttpProblem('payment-amount-mismatch', `the notice of ${notice.noticeOn} asks for ${notice.amount} ${notice.currency}; the platform reports ${body.amount} ${body.currency ?? notice.currency}`, { expected: { amount: notice.amount, currency: notice.currency } });
