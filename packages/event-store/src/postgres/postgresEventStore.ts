@@ -44,7 +44,10 @@ export interface PostgresEventStoreOptions {
   readonly groupCommit?: GroupCommitOptions | false;
 }
 
-const COLUMNS = 'position, stream_id, revision, event_id, type, version, data, metadata';
+const KEY_COLUMNS = 'position, stream_id, revision, event_id, type, version';
+const COLUMNS = `${KEY_COLUMNS}, data, metadata`;
+/** A catch-up read's columns: the marker event before the first one asked for (revision $2) comes without its payload. */
+const CATCH_UP_COLUMNS = `${KEY_COLUMNS}, CASE WHEN revision > $2 THEN data END AS data, CASE WHEN revision > $2 THEN metadata END AS metadata`;
 
 /**
  * The event store on PostgreSQL — a server through `pg`, or embedded PGlite — with one SQL path.
@@ -173,12 +176,13 @@ export class PostgresEventStore implements EventStore {
     const limit = options.limit ?? 2_147_483_647;
     const from = options.from ?? (backwards ? 2_147_483_647 : 0);
     // A forward read from a later revision (a reader catching up on a stream it read before) also fetches the
-    // event just before it: when nothing newer is stored, that event says the stream exists, in the same round trip.
+    // event just before it: when nothing newer is stored, that event says the stream exists, in the same round trip
+    // (its data and metadata are not sent: a reader that is caught up gets one row of a few columns).
     const marker = !backwards && from > 0 ? 1 : 0;
     const page = async () => {
       const r = await unavailableOnConnectionError(() =>
         this.#db.query<Row>(
-          `SELECT ${COLUMNS} FROM ${this.#schema}.events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+          `SELECT ${marker === 1 ? CATCH_UP_COLUMNS : COLUMNS} FROM ${this.#schema}.events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
           [streamId, from - marker, Math.min(limit + marker, 2_147_483_647)],
         ),
       );
