@@ -55,6 +55,8 @@ export interface ApiDependencies {
   readonly paymentCallbackSecret?: string;
   /** The SSRF guard webhook subscriptions' URLs pass when made (WEBHOOK_ALLOW_PRIVATE_TARGETS); default: no private target. */
   readonly webhookTargets?: TargetGuard;
+  /** Cases kept folded in memory (CASE_CACHE_SIZE; see CaseService); default 5,000. */
+  readonly caseCacheSize?: number;
 }
 
 declare module 'fastify' {
@@ -141,7 +143,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   app.addHook('onRoute', (route) => routes.add(route.url, route.method));
 
   const metrics = new Metrics(deps);
-  const cases = new CaseService(deps.store, deps.calendars);
+  const cases = new CaseService(deps.store, deps.calendars, deps.caseCacheSize === undefined ? {} : { cacheSize: deps.caseCacheSize });
   const now = deps.now ?? (() => new Date());
 
   await app.register(fastifySwagger, {

@@ -9,6 +9,7 @@ import { openReadModels, type ReadModelDatabase } from '@disclosure/read-models'
 import { migrateWebhooks, TargetGuard } from '@disclosure/webhooks';
 import { agencyListSchema, DEMO_AGENCY, type Agency } from './agencies/agencyDirectory.js';
 import { DEV_SECRET, type AuthConfig } from './auth/principal.js';
+import { DEFAULT_CASE_CACHE_SIZE } from './commands/caseService.js';
 import type { WebhookSettings } from './worker.js';
 import { routingTableSchema, type RoutingTable } from './platforms/routingTable.js';
 import { remoteAgenciesSchema, type RemoteAgencies } from './referrals/remoteAgencies.js';
@@ -40,6 +41,8 @@ export interface DeploymentConfig {
   readonly paymentCallbackSecret?: string;
   /** Webhook delivery (README § Configuration). */
   readonly webhooks: WebhookConfig;
+  /** CASE_CACHE_SIZE: cases the API keeps folded in memory, most recently used (default 5,000; 0: none; see CaseService). */
+  readonly caseCacheSize: number;
   /** WORKER=off: `pnpm start` serves the API only, and `pnpm worker` processes run the worker (default on: both in one process). */
   readonly worker: boolean;
 }
@@ -63,7 +66,7 @@ export interface WebhookConfig {
  * JWT_SECRET or JWKS_URL (with JWT_ISSUER, JWT_AUDIENCE), LOG_LEVEL, TRUST_PROXY, DEADLINE_ALERT_DAYS, FEE_SETTLEMENT_DAYS,
  * DEADLINE_CLOCK_INTERVAL_SECONDS, and for integration AGENCIES, INSTANCE_ID, REMOTE_AGENCIES,
  * PLATFORM_ROUTING or PLATFORM_ROUTING_FILE, PAYMENT_CALLBACK_SECRET, and for webhooks WEBHOOK_ALLOW_PRIVATE_TARGETS,
- * WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_CONCURRENCY_PER_ENDPOINT, WEBHOOK_DISPATCHER, PUBLIC_BASE_URL, and WORKER. Without JWT_SECRET and JWKS_URL the dev secret is used and dev
+ * WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_CONCURRENCY_PER_ENDPOINT, WEBHOOK_DISPATCHER, PUBLIC_BASE_URL, CASE_CACHE_SIZE and WORKER. Without JWT_SECRET and JWKS_URL the dev secret is used and dev
  * tokens can be issued.
  */
 export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
@@ -90,8 +93,16 @@ export function deploymentConfig(env: NodeJS.ProcessEnv): DeploymentConfig {
     clock: { thresholds: alertDaysOf(env.DEADLINE_ALERT_DAYS), intervalMs: 1000 * clockIntervalOf(env.DEADLINE_CLOCK_INTERVAL_SECONDS), feeSettlementDays: settlementDaysOf(env.FEE_SETTLEMENT_DAYS) },
     ...integration,
     webhooks: webhookConfigOf(env, `http://${env.HOST ?? '127.0.0.1'}:${port}`),
+    caseCacheSize: caseCacheSizeOf(env.CASE_CACHE_SIZE),
     worker,
   };
+}
+
+/** How many folded cases the API keeps: a whole number 0–1,000,000. */
+function caseCacheSizeOf(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CASE_CACHE_SIZE;
+  if (!/^\d{1,7}$/.test(value.trim()) || Number(value) > 1_000_000) throw new RangeError(`CASE_CACHE_SIZE ${value} is not a number of cases 0–1000000`);
+  return Number(value);
 }
 
 /** An `on`/`off` setting (default on); anything else stops the process naming the setting. */

@@ -34,6 +34,7 @@ const app = await buildApp({
   ...(config.platformRouting ? { platformRouting: config.platformRouting } : {}),
   ...(config.paymentCallbackSecret ? { paymentCallbackSecret: config.paymentCallbackSecret } : {}),
   webhookTargets,
+  caseCacheSize: config.caseCacheSize,
 });
 const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
 const worker = config.worker ? startWorker({ store, db, calendars, log: app.log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargets), referrals, webhookPayloads }) : undefined;

@@ -59,6 +59,7 @@ t.test('a 2027 calendar amendment, over HTTP and from another process', async (t
 
   t.test('before the notice, cases running into 2027 are provisional', async (t) => {
     t.match(await row(app, cases.open), { due_date: '2027-01-12', provisional: true, missing_years: '2027', calendar_version: oldVersion });
+    t.match(ok(t, await cw.get(`/v1/cases/${cases.open}`), 'the case').deadline, { dueDate: '2027-01-12', provisional: true, missingYears: [2027] }, 'the API too');
     t.match(await row(app, cases.withdrawn), { due_date: '2027-01-12', provisional: true, is_open: false });
     const listed = ok(t, await cw.get('/v1/cases?provisional=true'), 'list provisional').items.map((i: { caseId: string }) => i.caseId).sort();
     t.same(listed, [cases.open, cases.paused, cases.withdrawn].sort());

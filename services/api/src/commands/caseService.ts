@@ -24,16 +24,37 @@ export interface CommandContext {
   readonly causationId?: string;
 }
 
+/** Cases a {@link CaseService} keeps folded unless told otherwise (`CASE_CACHE_SIZE`). */
+export const DEFAULT_CASE_CACHE_SIZE = 5_000;
+
+export interface CaseServiceOptions {
+  /** How many cases, most recently used, it keeps folded in memory (0: none); default {@link DEFAULT_CASE_CACHE_SIZE}. */
+  readonly cacheSize?: number;
+}
+
 /**
  * load → fold → decide → append: how every HTTP command reaches the case stream. Reads come from
  * the stream itself, so what a caller gets back is exactly what was decided on.
+ *
+ * The cases it has folded lately are kept (a bounded cache, most recently used): loading one again
+ * reads only the events after the revision it holds — one statement, no rows when nothing is new —
+ * and folds only those. Every load still asks the stream, so a case changed by another process is
+ * never answered stale; the cache saves the parsing and folding of what was already folded, which
+ * streams being append-only makes safe. An event edited or deleted in the database under a running
+ * process is therefore not seen by that process's loads of a case it holds (it keeps what was
+ * recorded); the audit's chain check is what finds such an edit.
  * @example await cases.execute(command, { role: 'caseworker', correlationId, ifMatch: 3 })
  */
 export class CaseService {
+  readonly #folded: FoldedCases;
+
   constructor(
     readonly store: EventStore,
     readonly calendars: CalendarRegistry,
-  ) {}
+    options: CaseServiceOptions = {},
+  ) {
+    this.#folded = new FoldedCases(options.cacheSize ?? DEFAULT_CASE_CACHE_SIZE);
+  }
 
   /** The case, or 404 when it does not exist or belongs to another agency. */
   async load(caseId: string, agency: string): Promise<LoadedCase> {
@@ -44,15 +65,20 @@ export class CaseService {
 
   /** The case folded from its stream; null when there is none, or (given `agency`) it was received by another agency. */
   async #tryLoad(caseId: string, agency?: string): Promise<LoadedCase | null> {
+    const known = this.#folded.get(caseId);
+    // before reading or folding: another agency's case does not even fail here
+    if (known && agency !== undefined && known.events[0]!.metadata.agency !== agency) return null;
     let events: RecordedEvent[];
     try {
-      events = await this.store.read(caseId);
+      events = await this.store.read(caseId, known ? { from: known.revision + 1 } : {});
     } catch (e) {
-      if (e instanceof StreamNotFound) return null;
-      throw e;
+      if (!(e instanceof StreamNotFound)) throw e;
+      this.#folded.forget(caseId);
+      return null;
     }
-    if (agency !== undefined && events[0]!.metadata.agency !== agency) return null; // before folding: another agency's case does not even fail here
-    return this.#replay(null, events);
+    if (known && events.length === 0) return this.#folded.keep(caseId, known);
+    if (!known && agency !== undefined && events[0]!.metadata.agency !== agency) return null;
+    return this.#folded.keep(caseId, this.#replay(known ?? null, events));
   }
 
   /** The case `before` (null: none yet) followed by stored `events`: each event parsed with its schema, then folded. */
@@ -98,8 +124,9 @@ export class CaseService {
     try {
       result = await this.store.append(command.caseId, events, { expectedRevision: current ? current.revision : 'no_stream' });
     } catch (e) {
-      if (e instanceof WrongExpectedRevision) throw new HttpProblem('concurrent-update', 'the case changed while this command was decided; read it again and retry', { currentRevision: e.actual === 'no_stream' ? null : e.actual });
-      throw e;
+      if (!(e instanceof WrongExpectedRevision)) throw e;
+      this.#folded.forget(command.caseId); // the stream is not where the fold decided on says: the next load reads it whole
+      throw new HttpProblem('concurrent-update', 'the case changed while this command was decided; read it again and retry', { currentRevision: e.actual === 'no_stream' ? null : e.actual });
     }
     return this.#after(command.caseId, current, result, events.length);
   }
@@ -166,9 +193,39 @@ export class CaseService {
    * nothing appended), the stream is read.
    */
   async #after(caseId: string, before: LoadedCase | null, result: AppendResult, count: number): Promise<LoadedCase & { readonly appended: number }> {
-    if (result.events && !result.duplicate) return { ...this.#replay(before, result.events), appended: count };
+    if (result.events && !result.duplicate) return { ...this.#folded.keep(caseId, this.#replay(before, result.events)), appended: count };
     const after = await this.#tryLoad(caseId);
     return { ...after!, appended: result.duplicate ? 0 : count };
+  }
+}
+
+/**
+ * Folded cases by id, at most `capacity`, the least recently used dropped first (a Map keeps
+ * insertion order: a case used is moved to the end). A case folded to an older revision than the
+ * one held (two loads racing) does not replace it.
+ */
+class FoldedCases {
+  readonly #cases = new Map<string, LoadedCase>();
+
+  constructor(readonly capacity: number) {}
+
+  get(caseId: string): LoadedCase | undefined {
+    return this.#cases.get(caseId);
+  }
+
+  /** Keeps `loaded` as the case's latest fold (unless a later one is held); answers it. */
+  keep(caseId: string, loaded: LoadedCase): LoadedCase {
+    if (this.capacity === 0) return loaded;
+    const held = this.#cases.get(caseId);
+    if (held && held.revision > loaded.revision) return loaded;
+    this.#cases.delete(caseId);
+    this.#cases.set(caseId, loaded);
+    if (this.#cases.size > this.capacity) this.#cases.delete(this.#cases.keys().next().value!);
+    return loaded;
+  }
+
+  forget(caseId: string): void {
+    this.#cases.delete(caseId);
   }
 }
 

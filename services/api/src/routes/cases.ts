@@ -2,12 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { addCalendarDays, canonicalJson, isIsoDate } from '@disclosure/calendar';
+import { addCalendarDays, canonicalJson, isIsoDate, type CalendarRegistry } from '@disclosure/calendar';
 import { allowedCommands, commandDataSchema, deadlineOf, deadlineToday, localDate, refusalOf, type CaseCommand, type CaseCommandType } from '@disclosure/domain';
 import { rowDeadline, type CasesTable, type RowDeadline } from '@disclosure/read-models';
 import type { Selectable } from 'kysely';
 import type { ApiDependencies } from '../app.js';
 import type { RouteAccess } from '../auth/access.js';
+import { CalendarBook } from '../calendars/calendarBook.js';
 import { CaseService, uuidV5, type LoadedCase } from '../commands/caseService.js';
 import { etagOf, ifMatchRevision } from '../http/conditional.js';
 import { correlationIdOf } from '../http/correlation.js';
@@ -80,6 +81,7 @@ export const accessCodeDigest = (code: string) => createHash('sha256').update(co
 export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, { deps, cases, now }) => {
   const today = (agency: string) => localDate(now().toISOString(), deps.agencies.timeZone(agency));
   const present = (loaded: LoadedCase, agency: string) => caseResponse(loaded, deps, today(agency));
+  const shownAsJson = caseJson(deps);
 
   app.post(
     '/v1/cases',
@@ -156,7 +158,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteOptions> = async (app, {
 
   app.get('/v1/cases/:caseId', { schema: { params: caseParams, tags: ['cases'], summary: 'A case as its stream says now (ETag = revision)' }, config: { access: 'cases.get' } }, async (req, reply) => {
     const loaded = await cases.load(req.params.caseId, req.principal!.agency);
-    return reply.header('ETag', etagOf(loaded.revision)).send(present(loaded, req.principal!.agency));
+    return reply.header('ETag', etagOf(loaded.revision)).type('application/json; charset=utf-8').send(shownAsJson(loaded, today(req.principal!.agency)));
   });
 
   app.get('/v1/cases/:caseId/deadline', { schema: { params: caseParams, tags: ['cases'], summary: 'The due date, explained day by day' }, config: { access: 'cases.deadline' } }, async (req, reply) => {
@@ -292,6 +294,24 @@ export function caseResponse(loaded: LoadedCase, deps: Pick<ApiDependencies, 'ca
     instructions: s.instructions,
     revision: loaded.revision,
     allowedCommands: allowedCommands(s).flatMap((c) => (c === 'receiveRequest' ? [] : [COMMAND_ROUTES[c]])),
+  };
+}
+
+/**
+ * {@link caseResponse} as JSON, kept per fold of a case (a WeakMap: it goes when the fold does) and
+ * made again only for another day or after a calendar amendment (a CalendarBook's snapshot is a new
+ * object then), the only other things it depends on. A case read again unchanged — the case
+ * service answers the fold it holds — is then neither presented nor serialized again.
+ */
+function caseJson(deps: Pick<ApiDependencies, 'calendars'>): (loaded: LoadedCase, today: string) => string {
+  const shown = new WeakMap<LoadedCase, { readonly today: string; readonly calendars: CalendarRegistry; readonly json: string }>();
+  return (loaded, today) => {
+    const calendars = deps.calendars instanceof CalendarBook ? deps.calendars.snapshot() : deps.calendars;
+    const held = shown.get(loaded);
+    if (held && held.today === today && held.calendars === calendars) return held.json;
+    const json = JSON.stringify(caseResponse(loaded, deps, today));
+    shown.set(loaded, { today, calendars, json });
+    return json;
   };
 }
 

@@ -29,6 +29,11 @@ export interface TestApp {
   token(role: Role | readonly Role[], sub?: string, agency?: string): Promise<string>;
   /** Brings the read models up to date. */
   project(): Promise<void>;
+  /**
+   * Another API process on the same stores, as behind a load balancer: it has folded no case yet
+   * (its clock, logs and settings are this app's). Closed with this app.
+   */
+  anotherApi(): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
 
@@ -49,20 +54,23 @@ export async function testApp(options: { publicRateLimit?: number; trustProxy?: 
     },
   });
   const agencies = new AgencyDirectory([DEMO_AGENCY, { id: 'other', name: 'Other agency', jurisdiction: 'CN' }, ...(options.agencies ?? [])]);
-  const app = await buildApp({
-    store,
-    db,
-    calendars,
-    agencies,
-    verifyToken: tokenVerifier({ kind: 'secret', secret: SECRET, dev: false }),
-    now: () => now,
-    logger: { stream: sink, level: 'info' },
-    ...(options.publicRateLimit ? { publicRateLimit: options.publicRateLimit } : {}),
-    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
-    ...(options.platformRouting ? { platformRouting: options.platformRouting } : {}),
-    ...(options.paymentCallbackSecret ? { paymentCallbackSecret: options.paymentCallbackSecret } : {}),
-    webhookTargets: new TargetGuard({ allow: ['127.0.0.1'] }), // tests' receivers listen there
-  });
+  const api = () =>
+    buildApp({
+      store,
+      db,
+      calendars,
+      agencies,
+      verifyToken: tokenVerifier({ kind: 'secret', secret: SECRET, dev: false }),
+      now: () => now,
+      logger: { stream: sink, level: 'info' },
+      ...(options.publicRateLimit ? { publicRateLimit: options.publicRateLimit } : {}),
+      ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+      ...(options.platformRouting ? { platformRouting: options.platformRouting } : {}),
+      ...(options.paymentCallbackSecret ? { paymentCallbackSecret: options.paymentCallbackSecret } : {}),
+      webhookTargets: new TargetGuard({ allow: ['127.0.0.1'] }), // tests' receivers listen there
+    });
+  const app = await api();
+  const others: FastifyInstance[] = [];
   const projector = new Projector({ store, db, calendars, onOtherEvent: (e) => calendars.apply(e) });
   return {
     app,
@@ -85,7 +93,13 @@ export async function testApp(options: { publicRateLimit?: number; trustProxy?: 
     async project() {
       for (;;) if ((await projector.step()).caughtUp) return;
     },
+    async anotherApi() {
+      const other = await api();
+      others.push(other);
+      return other;
+    },
     async close() {
+      for (const other of others) await other.close();
       await app.close();
       await db.destroy();
       await store.close();
