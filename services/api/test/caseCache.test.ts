@@ -105,17 +105,22 @@ t.test('a fold the stream no longer matches (its last event deleted in the datab
   ok(t, await cw.command(caseId, 'assignCase', { assignee: { id: 'cw-c', name: '李四' } }), 'and a command decided on it is stored');
 });
 
-t.test('a new case is held from its creation: reading it back reads nothing again', async (t) => {
+t.test('a new case is held once read, not when created; a command on a held case holds what it appended', async (t) => {
   const { service, reads } = countedService();
   const caseId = 'case-cache-new';
-  const created = await service.execute({ type: 'receiveRequest', caseId, at: at('2025-10-09'), actor: { id: 'cw-1', agency: 'demo', name: 'cw' }, data: { ...receiveBody('2025-10-09'), jurisdiction: 'CN' } } as never, { role: 'caseworker', correlationId: 'c-1' });
+  const actor = { id: 'cw-1', agency: 'demo', name: 'cw' };
+  const created = await service.execute({ type: 'receiveRequest', caseId, at: at('2025-10-09'), actor, data: { ...receiveBody('2025-10-09'), jurisdiction: 'CN' } } as never, { role: 'caseworker', correlationId: 'c-1' });
   t.equal(created.revision, 0);
   t.same(reads, [], 'created without a read');
-  t.equal(await service.load(caseId, 'demo'), await service.load(caseId, 'demo'), 'the same fold answered');
+  const first = await service.load(caseId, 'demo');
+  t.equal(await service.load(caseId, 'demo'), first, 'then the same fold answered');
+  const registered = await service.execute({ type: 'registerRequest', caseId, at: at('2025-10-09'), actor, data: { registrationNumber: 'demo-2025-900', accessCodeDigest: '0'.repeat(64) } } as never, { role: 'caseworker', correlationId: 'c-2' });
+  t.equal(registered.revision, 1);
+  t.match(await service.load(caseId, 'demo'), { revision: 1, state: { registrationNumber: 'demo-2025-900' } });
   t.same(
     reads.map((r) => r.from),
-    [1, 1],
-    'each load asks only for what came after it',
+    [undefined, 1, 1, 2],
+    'read whole once; then only what came after the revision held, also after its own append',
   );
 });
 

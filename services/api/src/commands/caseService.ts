@@ -193,7 +193,12 @@ export class CaseService {
    * nothing appended), the stream is read.
    */
   async #after(caseId: string, before: LoadedCase | null, result: AppendResult, count: number): Promise<LoadedCase & { readonly appended: number }> {
-    if (result.events && !result.duplicate) return { ...this.#folded.keep(caseId, this.#replay(before, result.events)), appended: count };
+    if (result.events && !result.duplicate) {
+      const after = this.#replay(before, result.events);
+      // a new case is held once it is read, not when created: under a stream of requests received,
+      // holding each would keep thousands alive past their first scavenges, for the garbage collector to copy
+      return { ...(before ? this.#folded.keep(caseId, after) : after), appended: count };
+    }
     const after = await this.#tryLoad(caseId);
     return { ...after!, appended: result.duplicate ? 0 : count };
   }
