@@ -99,8 +99,9 @@ export function startWorker(options: WorkerOptions): Worker {
   const projector = new Projector({ store, db: options.db, calendars, onOtherEvent });
   const clock = options.clock === false ? undefined : new DeadlineClock({ store, db: options.db, calendars, now, ...(options.clock?.thresholds ? { thresholds: options.clock.thresholds } : {}), ...(options.clock?.feeSettlementDays !== undefined ? { feeSettlementDays: options.clock.feeSettlementDays } : {}) });
   const clockEvery = options.clock === false ? Infinity : (options.clock?.intervalMs ?? 60_000);
+  // the referral reactor reads each referred case once or twice: no folded cases for it to hold
   const referrals = options.referrals
-    ? new ReferralReactor({ store, db: options.db, cases: new CaseService(store, calendars), agencies: options.referrals.agencies, remoteAgencies: new Set(options.referrals.remoteAgencies ?? []), instanceId: options.referrals.instanceId, now, log })
+    ? new ReferralReactor({ store, db: options.db, cases: new CaseService(store, calendars, { cacheSize: 0 }), agencies: options.referrals.agencies, remoteAgencies: new Set(options.referrals.remoteAgencies ?? []), instanceId: options.referrals.instanceId, now, log })
     : undefined;
   const webhooks = options.webhooks
     ? new WebhookDispatcher({

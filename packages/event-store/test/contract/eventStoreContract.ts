@@ -178,6 +178,7 @@ export function eventStoreContract(t: Test, fixture: StoreFixture): void {
     const revs = (es: RecordedEvent[]) => es.map((e) => e.revision);
     t.same(revs(await store.read('case-order')), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     t.same(revs(await store.read('case-order', { from: 7 })), [7, 8, 9]);
+    t.same(await store.read('case-order', { from: 7 }), (await store.read('case-order')).slice(7), 'each event read from a revision as it is read whole: data and metadata too');
     t.same(revs(await store.read('case-order', { from: 2, limit: 3 })), [2, 3, 4]);
     t.same(revs(await store.read('case-order', { direction: 'backwards', limit: 3 })), [9, 8, 7]);
     t.same(revs(await store.read('case-order', { direction: 'backwards', from: 4, limit: 2 })), [4, 3]);
@@ -189,6 +190,7 @@ export function eventStoreContract(t: Test, fixture: StoreFixture): void {
     await t.rejects(store.read('case-missing', { from: 3 }), { name: 'StreamNotFound', streamId: 'case-missing' }, 'from a revision too');
     await store.append('case-order', events(1), { expectedRevision: 9 });
     t.same(revs(await store.read('case-order', { from: 10 })), [10], 'a reader catching up sees what was appended since');
+    t.same(await store.read('case-order', { from: 9 }), (await store.read('case-order')).slice(9), 'and the event it read before, as it was');
   });
 
   withStore('readAll pages through every stream in strictly increasing positions, each event once', async (t, store) => {

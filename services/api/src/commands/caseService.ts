@@ -37,12 +37,13 @@ export interface CaseServiceOptions {
  * the stream itself, so what a caller gets back is exactly what was decided on.
  *
  * The cases it has folded lately are kept (a bounded cache, most recently used): loading one again
- * reads only the events after the revision it holds — one statement, no rows when nothing is new —
- * and folds only those. Every load still asks the stream, so a case changed by another process is
- * never answered stale; the cache saves the parsing and folding of what was already folded, which
- * streams being append-only makes safe. An event edited or deleted in the database under a running
- * process is therefore not seen by that process's loads of a case it holds (it keeps what was
- * recorded); the audit's chain check is what finds such an edit.
+ * reads the stream from the last event it holds — one statement, one row when nothing is new — and
+ * folds only the events after it, once that event is found as it was (same id and hash). Every load
+ * still asks the stream, so a case changed by another process is never answered stale, and a stream
+ * that lost or replaced its last events (a restore, a failover) is read whole again; the cache saves
+ * the parsing and folding of what was already folded. An earlier event's data edited in the
+ * database under a running process is not seen by that process's loads of a case it holds (it keeps
+ * what was recorded); the audit's chain check is what finds such an edit.
  * @example await cases.execute(command, { role: 'caseworker', correlationId, ifMatch: 3 })
  */
 export class CaseService {
@@ -70,15 +71,23 @@ export class CaseService {
     if (known && agency !== undefined && known.events[0]!.metadata.agency !== agency) return null;
     let events: RecordedEvent[];
     try {
-      events = await this.store.read(caseId, known ? { from: known.revision + 1 } : {});
+      events = await this.store.read(caseId, known ? { from: known.revision } : {});
     } catch (e) {
       if (!(e instanceof StreamNotFound)) throw e;
       this.#folded.forget(caseId);
       return null;
     }
-    if (known && events.length === 0) return this.#folded.keep(caseId, known);
-    if (!known && agency !== undefined && events[0]!.metadata.agency !== agency) return null;
-    return this.#folded.keep(caseId, this.#replay(known ?? null, events));
+    if (known) {
+      // read from the held fold's last event: the stream must still hold it, as it was, for the fold to go on from it
+      const [joint, ...newer] = events;
+      const last = known.events[known.events.length - 1]!;
+      if (joint?.id === last.id && joint.metadata.hash === last.metadata.hash) return this.#folded.keep(caseId, newer.length === 0 ? known : this.#replay(known, newer));
+      // it does not (a database restored or failed over to one that lost commits, a row edited): read it whole
+      this.#folded.forget(caseId);
+      return this.#tryLoad(caseId, agency);
+    }
+    if (agency !== undefined && events[0]!.metadata.agency !== agency) return null;
+    return this.#folded.keep(caseId, this.#replay(null, events));
   }
 
   /** The case `before` (null: none yet) followed by stored `events`: each event parsed with its schema, then folded. */
