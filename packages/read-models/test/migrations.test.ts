@@ -51,7 +51,27 @@ onEveryStore(t, (t, s) => {
     await projector.step(); // the replay's first batch: its cases' rows are ahead of it
     const stateOf = (rows: readonly { case_id: string; status: string; last_position: string }[]) => rows.map((r) => [r.case_id, r.status, String(r.last_position)]);
     t.same(stateOf(await s.db.selectFrom('cases').selectAll().orderBy('case_id').execute()), stateOf(projected.cases), 'while it replays, no row goes back to an older state of its case');
+    const lookupOf = (rows: readonly { registration_number: string; status: string; due_date: string | null; last_position: string }[]) => rows.map((r) => [r.registration_number, r.status, r.due_date, String(r.last_position)]);
+    t.same(lookupOf(await s.db.selectFrom('public_status').selectAll().orderBy('registration_number').execute()), lookupOf(projected.public_status), 'nor does an applicant’s lookup');
     await untilCaughtUp(projector, s);
     t.same(await snapshot(s.db), projected, 'after the replay the rows carry the periods again, and agency_stats counted nothing twice');
+  });
+
+  t.test('0006 gives each public_status row its case’s position, so that a replay does not step it back', async (t) => {
+    const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 100 });
+    await applyWorkload(s.store, generateWorkload({ cases: 40, seed: 6 }));
+    await untilCaughtUp(projector, s);
+    const projected = await snapshot(s.db);
+    t.ok(projected.public_status.length > 10, `${projected.public_status.length} registered cases`);
+    const casePosition = new Map(projected.cases.map((c) => [c.case_id, String(c.last_position)]));
+    t.ok(
+      projected.public_status.every((r) => String(r.last_position) === casePosition.get(r.case_id)),
+      'projected: each row at its case’s last event',
+    );
+
+    const migrator = new Migrator({ db: s.db, provider: { getMigrations: async () => MIGRATIONS } });
+    t.error((await migrator.migrateTo('0005_fee_payment_periods')).error, 'down: the column goes');
+    await migrateToLatest(s.db);
+    t.same(await snapshot(s.db), projected, 'up again: every row gets its case’s position back from cases');
   });
 });

@@ -209,6 +209,21 @@ export const MIGRATIONS: Record<string, Migration> = {
     },
     async down() {}, // nothing to undo: the rows the replay wrote are what the projections write now
   },
+  '0006_public_status_positions': {
+    // public_status rows carry the position of the case's last event, as cases rows do, so that a
+    // replay after a migration leaves a row that is ahead of it as it is (the applicant's lookup no
+    // longer shows an older state of the request meanwhile). A row's position is its case's, taken
+    // from cases (both projections advance in the same transactions); 0, replaceable by any replay,
+    // where cases has no row for it.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('public_status').addColumn('last_position', 'bigint').execute();
+      await sql`UPDATE public_status p SET last_position = COALESCE((SELECT c.last_position FROM cases c WHERE c.case_id = p.case_id), 0)`.execute(db);
+      await db.schema.alterTable('public_status').alterColumn('last_position', (c) => c.setNotNull()).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('public_status').dropColumn('last_position').execute();
+    },
+  },
 };
 
 /** Brings the read-model schema to the latest migration; throws with the failing migration's error. */

@@ -65,6 +65,8 @@ export interface PublicStatusTable {
   replied_on: Day | null;
   outcome_kind: string | null;
   updated_at: Stamp;
+  /** The position of the case's last event folded into the row (a replay only replaces a row it has reached). */
+  last_position: Big;
 }
 
 /** Counters per agency; time-dependent figures (due this week, overdue) are computed from `cases` when asked. */

@@ -143,6 +143,7 @@ export function caseView(state: CaseState, mark: StreamMark, calendars: Calendar
           replied_on: replied?.givenOn ?? null,
           outcome_kind: outcomeKind,
           updated_at: mark.updatedAt,
+          last_position: mark.position.toString(),
         }
       : null;
   const stats = zeroStats();

@@ -45,7 +45,7 @@ export const casesProjection: Projection = {
 export const publicStatusProjection: Projection = {
   name: 'public_status',
   tables: ['public_status'],
-  apply: (changes, db) => upsert(db, 'public_status', ['registration_number'], lastWins(changes).flatMap((v) => (v.publicStatus ? [v.publicStatus] : []))),
+  apply: (changes, db) => upsert(db, 'public_status', ['registration_number'], lastWins(changes).flatMap((v) => (v.publicStatus ? [v.publicStatus] : [])), undefined, 'last_position'),
 };
 
 export const agencyStatsProjection: Projection = {
