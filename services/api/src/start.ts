@@ -1,6 +1,7 @@
 /**
- * `pnpm start`: the API and the worker in one process (WORKER=off: the API only, with `pnpm worker`
- * processes beside it on the same PostgreSQL). With nothing configured, both stores are
+ * `pnpm start`: the API and the worker in one process — on server stores the worker in a thread of
+ * its own (workerThread.ts) — or, with WORKER=off, the API only, with `pnpm worker` processes beside
+ * it on the same PostgreSQL. With nothing configured, both stores are
  * embedded PGlite in DATA_DIR (./data), a demo agency is served, and a dev token per role is
  * printed. SIGTERM or SIGINT drains in-flight requests, stops the worker and closes the stores.
  */
@@ -13,6 +14,10 @@ import { referralWiring } from './referrals/referralWebhooks.js';
 import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels, webhookTargetGuard, webhookWorkerSettings } from './config.js';
 import { Projector } from '@disclosure/read-models';
 import { startWorker } from './worker.js';
+import { startWorkerThread } from './workerThread.js';
+
+/** How often an API process without a worker in its thread reads the calendar amendments others recorded (as a worker does). */
+const CALENDAR_REFRESH_MS = 10_000;
 
 const config = deploymentConfig(process.env);
 const store = await openConfiguredEventStore(config);
@@ -36,11 +41,19 @@ const app = await buildApp({
   webhookTargets,
   caseCacheSize: config.caseCacheSize,
 });
-const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
-const worker = config.worker ? startWorker({ store, db, calendars, log: app.log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargets), referrals, webhookPayloads }) : undefined;
+// on server stores the worker runs in a thread of its own; the embedded stores serve one thread, so there it shares the API's
+const inThread = config.worker && config.eventStoreUrl !== undefined && config.databaseUrl !== undefined;
+const worker = !config.worker ? undefined : inThread ? startWorkerThread(app.log) : await inlineWorker();
+// a worker in this thread applies the calendar amendments it reads to the book the API counts with; otherwise the API looks for them itself
+const calendarRefresh = worker && !inThread ? undefined : setInterval(() => void calendars.refresh(store).catch((err: unknown) => app.log.warn({ err }, 'calendar refresh failed; retrying')), CALENDAR_REFRESH_MS).unref();
 const address = await app.listen({ port: config.port, host: config.host });
 
-const lines = [`Disclosure Engine listening on ${address}${config.worker ? '' : ' (API only, WORKER=off: run `pnpm worker` beside it)'}`, `  API docs:  ${address}/docs`, `  stores:    ${config.eventStoreUrl ? 'events at EVENT_STORE_URL' : `embedded PGlite in ${config.dataDir}`}${config.databaseUrl ? ', read models at DATABASE_URL' : ''}`];
+async function inlineWorker() {
+  const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
+  return startWorker({ store, db, calendars, log: app.log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargets), referrals, webhookPayloads });
+}
+
+const lines = [`Disclosure Engine listening on ${address}${!config.worker ? ' (API only, WORKER=off: run `pnpm worker` beside it)' : inThread ? ' (worker in a thread of its own)' : ''}`, `  API docs:  ${address}/docs`, `  stores:    ${config.eventStoreUrl ? 'events at EVENT_STORE_URL' : `embedded PGlite in ${config.dataDir}`}${config.databaseUrl ? ', read models at DATABASE_URL' : ''}`];
 if (config.auth.kind === 'secret' && config.auth.dev) {
   const first = agencies.all()[0]!;
   lines.push(`  agency:    ${first.id} — ${first.name}`, '  dev tokens (valid 12 h; set JWT_SECRET or JWKS_URL for real use):');
@@ -58,6 +71,7 @@ async function shutdown(signal: string) {
   closing = true;
   app.log.info({ signal }, 'shutting down: draining requests');
   await app.close();
+  clearInterval(calendarRefresh);
   await worker?.stop();
   await db.destroy();
   await store.close();

@@ -1,8 +1,10 @@
 /**
  * `pnpm worker`: the worker on its own (the projector, the deadline clock, the referral reactor and the webhook dispatcher),
  * for deployments that run API processes and worker processes separately. Same configuration as
- * `pnpm start`; SIGTERM finishes the current batch and exits.
+ * `pnpm start`; SIGTERM finishes the current batch and exits. `pnpm start` on server stores runs
+ * this same file in a thread (workerThread.ts), which ends it with a `stop` message instead.
  */
+import { isMainThread, parentPort } from 'node:worker_threads';
 import pino from 'pino';
 import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels, webhookTargetGuard, webhookWorkerSettings } from './config.js';
 import { AgencyDirectory } from './agencies/agencyDirectory.js';
@@ -18,7 +20,7 @@ const store = await openConfiguredEventStore(config);
 const db = await openConfiguredReadModels(config);
 const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies: new AgencyDirectory(config.agencies), remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
 const worker = startWorker({ store, db, calendars: await loadCalendarBook(store), log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargetGuard(config)), referrals, webhookPayloads });
-log.info({ stores: config.eventStoreUrl ? 'configured' : `embedded in ${config.dataDir}` }, 'worker started');
+log.info({ stores: config.eventStoreUrl ? 'configured' : `embedded in ${config.dataDir}`, thread: !isMainThread }, 'worker started');
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -28,7 +30,10 @@ async function shutdown(signal: string) {
   await worker.stop();
   await db.destroy();
   await store.close();
-  process.exit(0);
+  await new Promise<void>((resolve) => log.flush(() => resolve())); // a thread's log is not flushed at its exit
+  process.exit(0); // in a thread: the thread's
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+if (isMainThread) {
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+} else parentPort!.on('message', (message) => message === 'stop' && void shutdown('stop'));

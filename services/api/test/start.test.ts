@@ -1,4 +1,6 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
+import { amendCalendarStream, loadCalendarBook } from '@disclosure/api';
+import { openEventStore } from '@disclosure/event-store';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,16 +35,7 @@ t.test('pnpm start on a fresh data folder: ready, its printed token works, SIGTE
 });
 
 t.test('WORKER=off: the API alone on PostgreSQL; a `pnpm worker` beside it projects what it received', async (t) => {
-  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `start_split_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  t.teardown(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  const url = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+  const url = await freshDatabase(t, 'start_split');
   const { NODE_OPTIONS: _ignored, JWT_SECRET: _s, JWKS_URL: _j, WORKER: _w, ...env } = process.env;
   const stores = { ...env, EVENT_STORE_URL: url, DATABASE_URL: url, LOG_LEVEL: 'info' };
   const api = startProcess('src/start.ts', { ...stores, PORT: '0', WORKER: 'off' });
@@ -69,6 +62,41 @@ t.test('WORKER=off: the API alone on PostgreSQL; a `pnpm worker` beside it proje
   t.equal(await api.stop(), 0, 'the API stops cleanly on SIGTERM');
 });
 
+t.test('pnpm start on PostgreSQL: the worker in a thread of the process projects what the API receives; the API learns a calendar amendment recorded elsewhere; SIGTERM stops both', async (t) => {
+  const url = await freshDatabase(t, 'start_thread');
+  const { NODE_OPTIONS: _ignored, JWT_SECRET: _s, JWKS_URL: _j, WORKER: _w, ...env } = process.env;
+  const server = startProcess('src/start.ts', { ...env, EVENT_STORE_URL: url, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'info' });
+  t.teardown(() => server.stop());
+  await server.waitFor(/admin\s+\S+\.\S+\.\S+/);
+  const origin = /listening on (http:\/\/\S+)/.exec(server.output())?.[1];
+  const token = (role: string) => new RegExp(`${role}\\s+(\\S+\\.\\S+\\.\\S+)`).exec(server.output())?.[1];
+  t.match(server.output(), /worker in a thread of its own/, 'it says where its worker runs');
+  const headers = { authorization: `Bearer ${token('caseworker')}`, 'content-type': 'application/json' };
+  const created = await fetch(`${origin}/v1/cases`, { method: 'POST', headers, body: JSON.stringify({ channel: 'in-person', evidence: { handedInOn: '2025-09-26' }, applicant: { kind: 'natural-person', name: '张三' }, request: { description: '预算' } }) });
+  t.equal(created.status, 201);
+  const { caseId } = (await created.json()) as { caseId: string };
+  const listed = async () => ((await (await fetch(`${origin}/v1/cases`, { headers })).json()) as { items: { caseId: string }[] }).items.some((i) => i.caseId === caseId);
+  for (let i = 0; i < 300 && !(await listed()); i++) await new Promise((r) => setTimeout(r, 100));
+  t.equal(await listed(), true, 'the worker projected it');
+  const lines = server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { pid: number; name?: string; msg: string; thread?: boolean });
+  const started = lines.find((l) => l.name === 'worker' && l.msg === 'worker started');
+  t.match(started, { thread: true, pid: lines.find((l) => l.msg.startsWith('Server listening'))!.pid }, 'in a thread of the API’s process');
+
+  // an amendment recorded by another process (here the test's own store): the API counts with it without a restart
+  const store = await openEventStore({ url });
+  t.teardown(() => store.close());
+  const amendment = { source: '2027年节假日安排 (test)', years: [{ year: 2027, holidays: [{ date: '2027-01-01', name: '元旦' }], workingDays: [] }] };
+  const recorded = await amendCalendarStream(store, await loadCalendarBook(store), 'CN', amendment, { actor: 'admin-elsewhere', agency: 'demo', role: 'admin', correlationId: 'start-test', causationId: null, occurredAt: new Date().toISOString() });
+  t.equal(recorded.appended, true);
+  const admin = { authorization: `Bearer ${token('admin')}` };
+  const version = async () => ((await (await fetch(`${origin}/v1/admin/calendars/CN`, { headers: admin })).json()) as { version: string }).version;
+  for (let i = 0; i < 200 && (await version()) !== recorded.version; i++) await new Promise((r) => setTimeout(r, 100));
+  t.equal(await version(), recorded.version, 'the API’s calendars have the amendment');
+
+  t.equal(await server.stop(), 0, 'SIGTERM drains the API, stops the thread and exits 0');
+  t.match(server.output(), /"name":"worker".*"msg":"worker stopping"/, 'the worker was asked to stop');
+});
+
 t.test('WORKER=off on the embedded stores is refused at start, naming why', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'disclosure-start-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -79,6 +107,20 @@ t.test('WORKER=off on the embedded stores is refused at start, naming why', asyn
     t.match(child.output(), message);
   }
 });
+
+/** A database of its own on the test server (dropped at the test's end); answers its URL. */
+async function freshDatabase(t: Test, prefix: string): Promise<string> {
+  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  t.teardown(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+  return Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+}
 
 /** A process of this package (`node --import tsx <script>`), its output collected. */
 function startProcess(script: string, env: NodeJS.ProcessEnv) {
