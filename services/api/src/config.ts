@@ -198,13 +198,13 @@ export function webhookWorkerSettings(config: Pick<DeploymentConfig, 'webhooks'>
 }
 
 /** Opens the configured event store. */
-export function openConfiguredEventStore(config: Pick<DeploymentConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
-  return openEventStore(config.eventStoreUrl ? { url: config.eventStoreUrl } : { dataDir: join(config.dataDir, 'events') });
+export function openConfiguredEventStore(config: Pick<DeploymentConfig, 'eventStoreUrl' | 'dataDir'>, pools: { readonly poolSize?: number } = {}): Promise<EventStore> {
+  return openEventStore(config.eventStoreUrl ? { url: config.eventStoreUrl, ...pools } : { dataDir: join(config.dataDir, 'events') });
 }
 
 /** Opens (and migrates) the configured read-model database, the webhook tables beside the read models included. */
-export async function openConfiguredReadModels(config: Pick<DeploymentConfig, 'databaseUrl' | 'dataDir'>): Promise<Kysely<ReadModelDatabase>> {
-  const db = await openReadModels(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'read-models') });
+export async function openConfiguredReadModels(config: Pick<DeploymentConfig, 'databaseUrl' | 'dataDir'>, pools: { readonly poolSize?: number } = {}): Promise<Kysely<ReadModelDatabase>> {
+  const db = await openReadModels(config.databaseUrl ? { url: config.databaseUrl, ...pools } : { dataDir: join(config.dataDir, 'read-models') });
   await migrateWebhooks(db);
   return db;
 }

@@ -43,15 +43,16 @@ const app = await buildApp({
 });
 // on server stores the worker runs in a thread of its own; the embedded stores serve one thread, so there it shares the API's
 const inThread = config.worker && config.eventStoreUrl !== undefined && config.databaseUrl !== undefined;
-const worker = !config.worker ? undefined : inThread ? startWorkerThread(app.log) : await inlineWorker();
+// the referral intakes' webhook subscriptions exist before the API listens (the worker's thread makes sure of them too)
+const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
+const worker = !config.worker
+  ? undefined
+  : inThread
+    ? await startWorkerThread(app.log)
+    : startWorker({ store, db, calendars, log: app.log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargets), referrals, webhookPayloads });
 // a worker in this thread applies the calendar amendments it reads to the book the API counts with; otherwise the API looks for them itself
 const calendarRefresh = worker && !inThread ? undefined : setInterval(() => void calendars.refresh(store).catch((err: unknown) => app.log.warn({ err }, 'calendar refresh failed; retrying')), CALENDAR_REFRESH_MS).unref();
 const address = await app.listen({ port: config.port, host: config.host });
-
-async function inlineWorker() {
-  const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
-  return startWorker({ store, db, calendars, log: app.log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargets), referrals, webhookPayloads });
-}
 
 const lines = [`Disclosure Engine listening on ${address}${!config.worker ? ' (API only, WORKER=off: run `pnpm worker` beside it)' : inThread ? ' (worker in a thread of its own)' : ''}`, `  API docs:  ${address}/docs`, `  stores:    ${config.eventStoreUrl ? 'events at EVENT_STORE_URL' : `embedded PGlite in ${config.dataDir}`}${config.databaseUrl ? ', read models at DATABASE_URL' : ''}`];
 if (config.auth.kind === 'secret' && config.auth.dev) {
@@ -72,10 +73,16 @@ async function shutdown(signal: string) {
   app.log.info({ signal }, 'shutting down: draining requests');
   await app.close();
   clearInterval(calendarRefresh);
-  await worker?.stop();
+  let stopped = true;
+  try {
+    await worker?.stop();
+  } catch (err) {
+    app.log.error({ err }, 'the worker did not stop cleanly');
+    stopped = false;
+  }
   await db.destroy();
   await store.close();
-  process.exit(0);
+  process.exit(stopped ? 0 : 1);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -12,12 +12,18 @@ import { REDACTED_PATHS } from './app.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
 import { referralWiring } from './referrals/referralWebhooks.js';
 import { startWorker } from './worker.js';
+import { WORKER_THREAD_READY, WORKER_THREAD_STOP } from './workerThread.js';
+
+/** Connections per store of a worker in a thread of `pnpm start`. */
+const THREAD_POOL_SIZE = 5;
 
 const config = deploymentConfig(process.env);
 // the same redaction as the API's: a store's error carries the statement's parameters (events, delivery bodies, applicants)
 const log = pino({ level: config.logLevel, name: 'worker', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
-const store = await openConfiguredEventStore(config);
-const db = await openConfiguredReadModels(config);
+// in a thread of `pnpm start`, beside the API's own pools: small ones (a worker runs one step at a time)
+const pools = isMainThread ? {} : { poolSize: THREAD_POOL_SIZE };
+const store = await openConfiguredEventStore(config, pools);
+const db = await openConfiguredReadModels(config, pools);
 const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies: new AgencyDirectory(config.agencies), remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
 const worker = startWorker({ store, db, calendars: await loadCalendarBook(store), log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargetGuard(config)), referrals, webhookPayloads });
 log.info({ stores: config.eventStoreUrl ? 'configured' : `embedded in ${config.dataDir}`, thread: !isMainThread }, 'worker started');
@@ -36,4 +42,7 @@ async function shutdown(signal: string) {
 if (isMainThread) {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-} else parentPort!.on('message', (message) => message === 'stop' && void shutdown('stop'));
+} else {
+  parentPort!.on('message', (message) => message === WORKER_THREAD_STOP && void shutdown('stop'));
+  parentPort!.postMessage(WORKER_THREAD_READY);
+}

@@ -65,7 +65,8 @@ t.test('WORKER=off: the API alone on PostgreSQL; a `pnpm worker` beside it proje
 t.test('pnpm start on PostgreSQL: the worker in a thread of the process projects what the API receives; the API learns a calendar amendment recorded elsewhere; SIGTERM stops both', async (t) => {
   const url = await freshDatabase(t, 'start_thread');
   const { NODE_OPTIONS: _ignored, JWT_SECRET: _s, JWKS_URL: _j, WORKER: _w, ...env } = process.env;
-  const server = startProcess('src/start.ts', { ...env, EVENT_STORE_URL: url, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'info' });
+  // with node options a thread refuses (V8's heap sizes): the thread takes only what it can
+  const server = startProcess('src/start.ts', { ...env, EVENT_STORE_URL: url, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'info' }, ['--max-semi-space-size=64', '--max-old-space-size=2048']);
   t.teardown(() => server.stop());
   await server.waitFor(/admin\s+\S+\.\S+\.\S+/);
   const origin = /listening on (http:\/\/\S+)/.exec(server.output())?.[1];
@@ -81,6 +82,7 @@ t.test('pnpm start on PostgreSQL: the worker in a thread of the process projects
   const lines = server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { pid: number; name?: string; msg: string; thread?: boolean });
   const started = lines.find((l) => l.name === 'worker' && l.msg === 'worker started');
   t.match(started, { thread: true, pid: lines.find((l) => l.msg.startsWith('Server listening'))!.pid }, 'in a thread of the API’s process');
+  t.ok(server.output().indexOf('"worker started"') < server.output().indexOf('Disclosure Engine listening'), 'started before the process said it listens');
 
   // an amendment recorded by another process (here the test's own store): the API counts with it without a restart
   const store = await openEventStore({ url });
@@ -122,9 +124,9 @@ async function freshDatabase(t: Test, prefix: string): Promise<string> {
   return Object.assign(new URL(base), { pathname: `/${name}` }).toString();
 }
 
-/** A process of this package (`node --import tsx <script>`), its output collected. */
-function startProcess(script: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@disclosure/source', script], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** A process of this package (`node [options] --import tsx <script>`), its output collected. */
+function startProcess(script: string, env: NodeJS.ProcessEnv, nodeOptions: readonly string[] = []) {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', '--conditions=@disclosure/source', script], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
