@@ -15,6 +15,9 @@ interface ThreadLog {
   fatal(obj: object, msg: string): void;
 }
 
+/** The node options a thread takes from the process: its package conditions, and profiling (`--cpu-prof`, each thread its own file). */
+const THREAD_OPTIONS = /^--(conditions=|cpu-prof|heap-prof)/;
+
 /** The messages between the thread and this process. */
 export const WORKER_THREAD_READY = 'ready';
 export const WORKER_THREAD_STOP = 'stop';
@@ -29,8 +32,8 @@ export const WORKER_THREAD_STOP = 'stop';
  * process exits (code 1): the API must not go on answering while nothing projects what it appends.
  *
  * The thread loads the TypeScript sources as the process does: tsx is registered in it (a thread
- * does not inherit `--import` hooks), with the process's `--conditions`. It takes no other node
- * option (a thread refuses V8's and the process's own), but the young generation that
+ * does not inherit `--import` hooks), with the process's `--conditions` (and profiling options). It
+ * takes no other node option (a thread refuses V8's and the process's own), but the young generation that
  * `--max-semi-space-size=N` gives the process, 3 × N MB (two semi-spaces and the space beside
  * them), as a resource limit.
  * @example const worker = await startWorkerThread(app.log); … await worker.stop();
@@ -41,7 +44,7 @@ export async function startWorkerThread(log: ThreadLog): Promise<WorkerThread> {
   const semiSpaceMb = Number(process.execArgv.map((a) => /^--max-semi-space-size=(\d+)$/.exec(a)?.[1]).find((n) => n !== undefined) ?? 0);
   const thread = new Worker(code, {
     eval: true,
-    execArgv: process.execArgv.filter((a) => a.startsWith('--conditions=')),
+    execArgv: process.execArgv.filter((a) => THREAD_OPTIONS.test(a)),
     ...(semiSpaceMb > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: 3 * semiSpaceMb } } : {}),
   });
   thread.on('error', (err) => log.error({ err }, 'the worker thread failed'));
