@@ -197,13 +197,18 @@ export function webhookWorkerSettings(config: Pick<DeploymentConfig, 'webhooks'>
   return w.dispatcher && { guard, publicBaseUrl: w.publicBaseUrl, timeoutMs: w.timeoutMs, concurrencyPerEndpoint: w.concurrencyPerEndpoint };
 }
 
+/** A store's connection pool on a server (default: the store's own size). */
+export interface PoolSettings {
+  readonly poolSize?: number;
+}
+
 /** Opens the configured event store. */
-export function openConfiguredEventStore(config: Pick<DeploymentConfig, 'eventStoreUrl' | 'dataDir'>, pools: { readonly poolSize?: number } = {}): Promise<EventStore> {
+export function openConfiguredEventStore(config: Pick<DeploymentConfig, 'eventStoreUrl' | 'dataDir'>, pools: PoolSettings = {}): Promise<EventStore> {
   return openEventStore(config.eventStoreUrl ? { url: config.eventStoreUrl, ...pools } : { dataDir: join(config.dataDir, 'events') });
 }
 
 /** Opens (and migrates) the configured read-model database, the webhook tables beside the read models included. */
-export async function openConfiguredReadModels(config: Pick<DeploymentConfig, 'databaseUrl' | 'dataDir'>, pools: { readonly poolSize?: number } = {}): Promise<Kysely<ReadModelDatabase>> {
+export async function openConfiguredReadModels(config: Pick<DeploymentConfig, 'databaseUrl' | 'dataDir'>, pools: PoolSettings = {}): Promise<Kysely<ReadModelDatabase>> {
   const db = await openReadModels(config.databaseUrl ? { url: config.databaseUrl, ...pools } : { dataDir: join(config.dataDir, 'read-models') });
   await migrateWebhooks(db);
   return db;

@@ -43,13 +43,13 @@ const app = await buildApp({
 });
 // on server stores the worker runs in a thread of its own; the embedded stores serve one thread, so there it shares the API's
 const inThread = config.worker && config.eventStoreUrl !== undefined && config.databaseUrl !== undefined;
-// the referral intakes' webhook subscriptions exist before the API listens (the worker's thread makes sure of them too)
-const { referrals, webhookPayloads } = await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
+// the referral intakes' webhook subscriptions exist before the API listens: made here, or by the worker's thread before it says it is ready
+const wiring = inThread ? undefined : await referralWiring({ store, db, agencies, remoteAgencies: config.remoteAgencies, instanceId: config.instanceId });
 const worker = !config.worker
   ? undefined
-  : inThread
+  : wiring === undefined
     ? await startWorkerThread(app.log)
-    : startWorker({ store, db, calendars, log: app.log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargets), referrals, webhookPayloads });
+    : startWorker({ store, db, calendars, log: app.log, clock: config.clock, webhooks: webhookWorkerSettings(config, webhookTargets), ...wiring });
 // a worker in this thread applies the calendar amendments it reads to the book the API counts with; otherwise the API looks for them itself
 const calendarRefresh = worker && !inThread ? undefined : setInterval(() => void calendars.refresh(store).catch((err: unknown) => app.log.warn({ err }, 'calendar refresh failed; retrying')), CALENDAR_REFRESH_MS).unref();
 const address = await app.listen({ port: config.port, host: config.host });
