@@ -1,22 +1,30 @@
 import t from 'tap';
 import { builtinCalendars } from '@disclosure/calendar';
 import { MIGRATIONS, migrateToLatest, Projector } from '@disclosure/read-models';
+import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { applyWorkload, generateWorkload } from './support/workload.js';
-import { onEveryStore, snapshot, untilCaughtUp } from './support/databases.js';
+import { onEveryStore, snapshot, untilCaughtUp, type Stores } from './support/databases.js';
 
 const calendars = builtinCalendars();
 
+/** A workload of `cases` cases (from `seed`) stored and projected; answers the projector and the tables it wrote. */
+async function projectedWorkload(s: Stores, cases: number, seed: number) {
+  const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 100 });
+  await applyWorkload(s.store, generateWorkload({ cases, seed }));
+  await untilCaughtUp(projector, s);
+  return { projector, projected: await snapshot(s.db) };
+}
+
+/** The read-model schema brought to migration `name`, down or up, as a database stood then. */
+const migrateTo = (db: Kysely<any>, name: string) => new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateTo(name);
+
 onEveryStore(t, (t, s) => {
   t.test('0003 on a database projected before it: the clock columns are filled by replay, the counters are not counted twice', async (t) => {
-    const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 100 });
-    await applyWorkload(s.store, generateWorkload({ cases: 60, seed: 3 }));
-    await untilCaughtUp(projector, s);
-    const projected = await snapshot(s.db);
+    const { projector, projected } = await projectedWorkload(s, 60, 3);
     t.ok(projected.cases.some((r) => r.clock_status === 'paused' && r.overdue_from !== r.due_date), 'the workload has paused cases');
 
-    const migrator = new Migrator({ db: s.db, provider: { getMigrations: async () => MIGRATIONS } });
-    const down = await migrator.migrateTo('0002_api_state'); // as a database stood before 0003
+    const down = await migrateTo(s.db, '0002_api_state'); // as a database stood before 0003
     t.error(down.error);
     await migrateToLatest(s.db);
     const migrated = await s.db.selectFrom('cases').select(['clock_facts', 'overdue_from']).execute();
@@ -27,10 +35,7 @@ onEveryStore(t, (t, s) => {
   });
 
   t.test('0005 on rows folded before fee notices carried their payment period: replayed, the counters not counted twice', async (t) => {
-    const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 100 });
-    await applyWorkload(s.store, generateWorkload({ cases: 60, seed: 5 }));
-    await untilCaughtUp(projector, s);
-    const projected = await snapshot(s.db);
+    const { projector, projected } = await projectedWorkload(s, 60, 5);
     // as the rows stood before: no pause says how long it may last, in either table that holds the clock
     const rows = await s.db.selectFrom('cases').select(['case_id', 'clock_facts']).where('clock_facts', 'is not', null).execute();
     const withoutPeriods = (facts: NonNullable<(typeof rows)[number]['clock_facts']>) => JSON.stringify({ ...facts, pauses: facts.pauses.map(({ lapseAfter: _gone, ...p }) => p) }) as never;
@@ -45,8 +50,7 @@ onEveryStore(t, (t, s) => {
     t.ok(stripped > 0, `${stripped} rows had a pause with a period`);
     t.notSame(await snapshot(s.db), projected, 'the rows differ from what the projection writes now');
 
-    const migrator = new Migrator({ db: s.db, provider: { getMigrations: async () => MIGRATIONS } });
-    t.error((await migrator.migrateTo('0004_deadline_clock')).error);
+    t.error((await migrateTo(s.db, '0004_deadline_clock')).error);
     await migrateToLatest(s.db);
     await projector.step(); // the replay's first batch: its cases' rows are ahead of it
     const stateOf = (rows: readonly { case_id: string; status: string; last_position: string }[]) => rows.map((r) => [r.case_id, r.status, String(r.last_position)]);
@@ -58,10 +62,7 @@ onEveryStore(t, (t, s) => {
   });
 
   t.test('0006 gives each public_status row its case’s position, so that a replay does not step it back', async (t) => {
-    const projector = new Projector({ store: s.store, db: s.db, calendars, batchSize: 100 });
-    await applyWorkload(s.store, generateWorkload({ cases: 40, seed: 6 }));
-    await untilCaughtUp(projector, s);
-    const projected = await snapshot(s.db);
+    const { projected } = await projectedWorkload(s, 40, 6);
     t.ok(projected.public_status.length > 10, `${projected.public_status.length} registered cases`);
     const casePosition = new Map(projected.cases.map((c) => [c.case_id, String(c.last_position)]));
     t.ok(
@@ -69,8 +70,7 @@ onEveryStore(t, (t, s) => {
       'projected: each row at its case’s last event',
     );
 
-    const migrator = new Migrator({ db: s.db, provider: { getMigrations: async () => MIGRATIONS } });
-    t.error((await migrator.migrateTo('0005_fee_payment_periods')).error, 'down: the column goes');
+    t.error((await migrateTo(s.db, '0005_fee_payment_periods')).error, 'down: the column goes');
     await migrateToLatest(s.db);
     t.same(await snapshot(s.db), projected, 'up again: every row gets its case’s position back from cases');
   });
