@@ -1,9 +1,20 @@
 import t from 'tap';
 import { allowedCommands, decide, deadlineOf, evolve, foldCase, initialCaseState, InvalidEventSequence, caseEvent, lapseEndsOn, type CaseEvent } from '@disclosure/domain';
-import { actors, cmd, ctx, given, receive, register, when, CASE_ID } from '../support/caseFactory.js';
+import { actors, cmd, ctx, given, readsBackAsItself, receive, register, when, CASE_ID } from '../support/caseFactory.js';
 
 const R = '2025-09-26';
 const base = () => given(receive(R), register(R));
+
+t.test('the events decided read back from storage as themselves (checked for every spec by given/when)', async (t) => {
+  const [received] = given(receive(R)).events;
+  t.doesNotThrow(() => readsBackAsItself([received!]));
+  const { request, ...rest } = received!.data as { request: Record<string, unknown> };
+  const { writtenDownFromOralRequest: _dropped, ...requestWithout } = request;
+  const incomplete = { ...received!, data: { ...rest, request: requestWithout } } as CaseEvent;
+  t.throws(() => readsBackAsItself([incomplete]), /reads back as/, 'a field its schema would fill in by default is caught');
+  const withUndefined = { ...received!, data: { ...received!.data, registrationNumber: undefined } } as CaseEvent;
+  t.throws(() => readsBackAsItself([withUndefined]), /does not survive JSON/, 'an undefined left in the data is caught');
+});
 
 t.test('receiving a request', async (t) => {
   t.test('fixes the receipt date by the channel rule (条例 第31条)', async (t) => {
