@@ -12,7 +12,7 @@ t.test('the events decided read back from storage as themselves (checked for eve
   const { writtenDownFromOralRequest: _dropped, ...requestWithout } = request;
   const incomplete = { ...received!, data: { ...rest, request: requestWithout } } as CaseEvent;
   t.throws(() => readsBackAsItself([incomplete]), /reads back as/, 'a field its schema would fill in by default is caught');
-  const withUndefined = { ...received!, data: { ...received!.data, registrationNumber: undefined } } as CaseEvent;
+  const withUndefined = { ...received!, data: { ...received!.data, registrationNumber: undefined } } as unknown as CaseEvent;
   t.throws(() => readsBackAsItself([withUndefined]), /does not survive JSON/, 'an undefined left in the data is caught');
 });
 
