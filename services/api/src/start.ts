@@ -8,6 +8,7 @@
 import { ROLES, type Role } from '@disclosure/domain';
 import { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { buildApp } from './app.js';
+import { logDestination } from './http/logDestination.js';
 import { issueToken, tokenVerifier } from './auth/principal.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
 import { referralWiring } from './referrals/referralWebhooks.js';
@@ -33,7 +34,7 @@ const app = await buildApp({
   calendars,
   agencies,
   verifyToken: tokenVerifier(config.auth),
-  logger: { level: config.logLevel },
+  logger: { level: config.logLevel, stream: logDestination() },
   projectorLag: async () => (await lagReader.status()).lag,
   ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }),
   ...(config.platformRouting ? { platformRouting: config.platformRouting } : {}),
@@ -64,6 +65,8 @@ if (config.auth.kind === 'secret' && config.auth.dev) {
     lines.push(`    ${roles.join('+').padEnd(11)} ${await issueToken(config.auth.secret, { sub: `${first.id}-${role}`, agency: first.id, roles, name: `Demo ${role}` })}`);
   }
 }
+// the log's startup lines (gathered, see logDestination) go out before the banner, in the order they happened
+await new Promise<void>((resolve) => app.log.flush(() => resolve()));
 process.stdout.write(`${lines.join('\n')}\n`);
 
 let closing = false;

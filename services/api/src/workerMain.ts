@@ -9,6 +9,7 @@ import pino from 'pino';
 import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels, webhookTargetGuard, webhookWorkerSettings } from './config.js';
 import { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { REDACTED_PATHS } from './app.js';
+import { logDestination } from './http/logDestination.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
 import { referralWiring } from './referrals/referralWebhooks.js';
 import { startWorker } from './worker.js';
@@ -19,7 +20,7 @@ const THREAD_POOL_SIZE = 5;
 
 const config = deploymentConfig(process.env);
 // the same redaction as the API's: a store's error carries the statement's parameters (events, delivery bodies, applicants)
-const log = pino({ level: config.logLevel, name: 'worker', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+const log = pino({ level: config.logLevel, name: 'worker', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, logDestination());
 // in a thread of `pnpm start`, beside the API's own pools: small ones (a worker runs one step at a time)
 const pools = isMainThread ? {} : { poolSize: THREAD_POOL_SIZE };
 const store = await openConfiguredEventStore(config, pools);

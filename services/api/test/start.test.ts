@@ -97,6 +97,7 @@ t.test('pnpm start on PostgreSQL: the worker in a thread of the process projects
 
   t.equal(await server.stop(), 0, 'SIGTERM drains the API, stops the thread and exits 0');
   t.match(server.output(), /"name":"worker".*"msg":"worker stopping"/, 'the worker was asked to stop');
+  t.match(server.output(), /"signal":"SIGTERM","msg":"shutting down: draining requests"/, 'the API’s log, gathered into larger writes, is written out at exit');
 });
 
 t.test('WORKER=off on the embedded stores is refused at start, naming why', async (t) => {
