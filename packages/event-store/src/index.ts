@@ -10,3 +10,4 @@ export * from './postgres/pgDatabase.js';
 export * from './pglite/pgliteDatabase.js';
 export * from './esdb/esdbEventStore.js';
 export * from './openEventStore.js';
+export * from './bounded/keepWithin.js';

@@ -66,7 +66,7 @@ if (config.auth.kind === 'secret' && config.auth.dev) {
   }
 }
 // the log's startup lines (gathered, see logDestination) go out before the banner, in the order they happened
-await new Promise<void>((resolve) => app.log.flush(() => resolve()));
+await new Promise<void>((resolve) => (app.log as typeof app.log & { flush(done: () => void): void }).flush(() => resolve()));
 process.stdout.write(`${lines.join('\n')}\n`);
 
 let closing = false;

@@ -17,6 +17,7 @@ import {
   type ReadPosition,
   type RecordedEvent as ClientRecordedEvent,
 } from '@eventstore/db-client';
+import { keepWithin } from '../bounded/keepWithin.js';
 import { GENESIS_HASH, sealEvents } from '../hashChain/hashChain.js';
 import { DuplicateEventId, EventStoreUnavailable, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../port/errors.js';
 import { BACKLOG_LIMIT, type AllSubscription, type AppendOptions, type AppendResult, type Backlog, type EventMetadata, type EventStore, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type SubscribeOptions } from '../port/eventStore.js';
@@ -339,14 +340,19 @@ export class EsdbEventStore implements EventStore {
     const entry = this.#known.get(name) ?? { ids: [], revisionOf: new Map(), positions: [], tail: undefined };
     this.#known.delete(name);
     this.#known.set(name, entry);
-    if (this.#known.size > KNOWN_STREAMS) this.#forget(this.#known.keys().next().value!);
+    keepWithin(this.#known, KNOWN_STREAMS, (dropped, was) => this.#disown(dropped, was));
     return entry;
   }
 
   #forget(name: string): void {
     const entry = this.#known.get(name);
     this.#known.delete(name);
-    for (const id of entry?.ids ?? []) if (this.#owner.get(id) === name) this.#owner.delete(id);
+    if (entry) this.#disown(name, entry);
+  }
+
+  /** The event ids of a stream no longer known stop pointing at it. */
+  #disown(name: string, entry: KnownStream): void {
+    for (const id of entry.ids) if (this.#owner.get(id) === name) this.#owner.delete(id);
   }
 
   /** Not a system event (`$`-typed: settings, stats, links, metadata) and in this store's streams. */

@@ -1,3 +1,4 @@
+import { keepWithin } from '../bounded/keepWithin.js';
 import { GENESIS_HASH, sealEvents, type SealedEvent } from '../hashChain/hashChain.js';
 import { DuplicateEventId, EventStoreUnavailable, InvalidAppend, StreamNotFound, WrongExpectedRevision } from '../port/errors.js';
 import { BACKLOG_LIMIT, type AllSubscription, type AppendOptions, type AppendResult, type Backlog, type EventMetadata, type EventStore, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type SubscribeOptions } from '../port/eventStore.js';
@@ -368,7 +369,7 @@ export class PostgresEventStore implements EventStore {
   #remember(streamId: string, tail: Tail): void {
     this.#tails.delete(streamId);
     this.#tails.set(streamId, tail);
-    if (this.#tails.size > TAIL_CACHE_SIZE) this.#tails.delete(this.#tails.keys().next().value!);
+    keepWithin(this.#tails, TAIL_CACHE_SIZE);
   }
 }
 

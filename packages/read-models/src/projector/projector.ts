@@ -1,6 +1,6 @@
 import { profileById, type CalendarRegistry } from '@disclosure/calendar';
 import { CASE_EVENT_TYPES, evolve, initialCaseState, localYear, type CaseEvent, type CaseState } from '@disclosure/domain';
-import type { EventStore, RecordedEvent } from '@disclosure/event-store';
+import { keepWithin, type EventStore, type RecordedEvent } from '@disclosure/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ReadModelDatabase } from '../db/schema.js';
 import { caseView, type CaseView } from '../projections/caseView.js';
@@ -231,7 +231,7 @@ export class Projector {
       }
     } finally {
       this.#cacheLimit = this.#cacheSize;
-      this.#evictBeyond(this.#cacheSize); // the most recently folded stay
+      keepWithin(this.#cache, this.#cacheSize); // the most recently folded stay
     }
   }
 
@@ -440,15 +440,7 @@ export class Projector {
   #remember(caseId: string, entry: CachedCase) {
     this.#cache.delete(caseId);
     this.#cache.set(caseId, entry);
-    this.#evictBeyond(this.#cacheLimit);
-  }
-
-  /** Forgets the cases folded longest ago until at most `size` are kept. */
-  #evictBeyond(size: number) {
-    for (const caseId of this.#cache.keys()) {
-      if (this.#cache.size <= size) return;
-      this.#cache.delete(caseId);
-    }
+    keepWithin(this.#cache, this.#cacheLimit);
   }
 }
 

@@ -1,5 +1,5 @@
 import { CASE_EVENT_TYPES } from '@disclosure/domain';
-import { uuidV5, type EventStore, type RecordedEvent } from '@disclosure/event-store';
+import { keepWithin, uuidV5, type EventStore, type RecordedEvent } from '@disclosure/event-store';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { WebhookDatabase, WebhookDeliveriesTable } from '../db/schema.js';
 import { OutboxCheckpointMoved } from '../errors.js';
@@ -211,7 +211,7 @@ export class OutboxFeeder {
   #rememberApplicant(caseId: string, applicant: unknown) {
     if (applicant === undefined) return;
     this.#applicants.set(caseId, applicant);
-    if (this.#applicants.size > APPLICANT_CACHE) this.#applicants.delete(this.#applicants.keys().next().value!);
+    keepWithin(this.#applicants, APPLICANT_CACHE);
   }
 }
 

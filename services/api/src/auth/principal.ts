@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Role } from '@disclosure/domain';
+import { keepWithin } from '@disclosure/event-store';
 
 /** Who is calling: the token's subject, agency and roles. */
 export interface Principal {
@@ -71,7 +72,7 @@ function rememberVerified(verify: (token: string) => Promise<Verified>, now: () 
     verified.delete(token);
     const { principal, expiresAt } = await verify(token);
     verified.set(token, { principal, until: Math.min(at + VERIFIED_TOKEN_TTL_MS, expiresAt ?? Infinity) });
-    if (verified.size > VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
+    keepWithin(verified, VERIFIED_TOKENS_MAX);
     return principal;
   };
 }

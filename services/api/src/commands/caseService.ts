@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CalendarRegistry } from '@disclosure/calendar';
 import { decide, foldCase, initialCaseState, isDomainError, parseCaseEvent, type CaseCommand, type CaseCommandOf, type CaseState } from '@disclosure/domain';
-import { StreamNotFound, WrongExpectedRevision, type AppendResult, type EventStore, type NewEvent, type RecordedEvent } from '@disclosure/event-store';
+import { keepWithin, StreamNotFound, WrongExpectedRevision, type AppendResult, type EventStore, type NewEvent, type RecordedEvent } from '@disclosure/event-store';
 import { fromDomainError, HttpProblem } from '../http/problems.js';
 
 /** A case as its stream says right now. */
@@ -245,7 +245,7 @@ class FoldedCases {
     if (held && held.revision > loaded.revision) return loaded;
     this.#cases.delete(caseId);
     this.#cases.set(caseId, loaded);
-    if (this.#cases.size > this.capacity) this.#cases.delete(this.#cases.keys().next().value!);
+    keepWithin(this.#cases, this.capacity);
     return loaded;
   }
 
