@@ -8,6 +8,7 @@
  */
 import chineseDays from 'chinese-days';
 import { builtinCalendars } from '@disclosure/calendar';
+import { benchSink, opsPerSecond } from '../../../bench/support/opsPerSecond.js';
 
 const DAY_MS = 86_400_000;
 const PERIOD = 20; // 条例 第33条: the 20th working day after receipt
@@ -56,40 +57,18 @@ function verifySameAnswers(): void {
   console.log(`verified: addWorkingDays(d, ${PERIOD}) equals chinese-days findWorkday(${PERIOD}, d) on all ${receipts.length + 3} dates`);
 }
 
-let sink = 0; // results feed this, so the work cannot be optimised away
-
-/**
- * Operations per second of `op` over the rotating date set: warm-up first, then rounds of at least
- * ROUND_MS each; the median round is the figure.
- */
-function opsPerSecond(label: string, op: (i: number) => number, batch: number): number {
-  let next = 0;
-  const runFor = (ms: number) => {
-    let ops = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      for (let k = 0; k < batch; k++) {
-        sink = (sink + op(next)) | 0;
-        next = next + 1 === DATE_COUNT ? 0 : next + 1;
-      }
-      ops += batch;
-      elapsed = performance.now() - start;
-    } while (elapsed < ms);
-    return (ops * 1000) / elapsed;
-  };
-  runFor(WARM_UP_MS);
-  const rounds = Array.from({ length: ROUNDS }, () => runFor(ROUND_MS)).sort((a, b) => a - b);
-  const median = rounds[Math.floor(ROUNDS / 2)]!;
+/** Operations per second of `op` over the rotating date set, logged with its rounds. */
+function measured(label: string, op: (i: number) => number, batch: number): number {
+  const { median, rounds } = opsPerSecond((i) => op(i % DATE_COUNT), { batch, warmUpMs: WARM_UP_MS, roundMs: ROUND_MS, rounds: ROUNDS });
   console.log(`${label}: median ${Math.round(median).toLocaleString('en-US')} ops/s (rounds ${rounds.map((r) => Math.round(r).toLocaleString('en-US')).join(', ')})`);
   return median;
 }
 
 verifySameAnswers();
 
-const ours = opsPerSecond('calendar addWorkingDays(d, 20)', (i) => cn.addWorkingDays(receipts[i]!, PERIOD).date.charCodeAt(9), 1_000);
-const theirs = opsPerSecond('chinese-days findWorkday(20, d)', (i) => chineseDays.findWorkday(PERIOD, receipts[i]!).charCodeAt(9), 10);
-const between = opsPerSecond('calendar workingDaysBetween(d, later)', (i) => cn.workingDaysBetween(receipts[i]!, laters[i]!).days, 1_000);
+const ours = measured('calendar addWorkingDays(d, 20)', (i) => cn.addWorkingDays(receipts[i]!, PERIOD).date.charCodeAt(9), 1_000);
+const theirs = measured('chinese-days findWorkday(20, d)', (i) => chineseDays.findWorkday(PERIOD, receipts[i]!).charCodeAt(9), 10);
+const between = measured('calendar workingDaysBetween(d, later)', (i) => cn.workingDaysBetween(receipts[i]!, laters[i]!).days, 1_000);
 
 const ratio = ours / theirs;
 console.log(JSON.stringify({ bench: 'calendar.addWorkingDays.cn', value: Math.round(ours), unit: 'ops/s', compare: { 'chinese-days.findWorkday': Math.round(theirs), ratio: Math.round(ratio * 10) / 10 } }));
@@ -98,4 +77,4 @@ console.log(JSON.stringify({ bench: 'calendar.workingDaysBetween.cn', value: Mat
 // Goals from the issue: at least 1,000,000 ops/s and at least 50× chinese-days.
 const goals = [ours >= 1_000_000 ? null : `below 1,000,000 ops/s`, ratio >= 50 ? null : `below 50× chinese-days`].filter((g) => g !== null);
 console.log(goals.length === 0 ? 'goals met: ≥1,000,000 ops/s and ≥50× chinese-days' : `goals NOT met: ${goals.join('; ')}`);
-if (sink === 0.5) console.log(sink); // never true; keeps `sink` observable
+if (benchSink() === 0.5) console.log(benchSink()); // never true; keeps the results observable

@@ -8,39 +8,27 @@
  * Run with `pnpm bench keepWithin`. Prints one JSON line per figure; `scripts/bench.mjs` records them.
  */
 import { keepWithin } from '@disclosure/event-store';
+import { opsPerSecond } from '../../../bench/support/opsPerSecond.js';
 
 const CAPACITIES = [10_000, 50_000];
-const WARM_UP_MS = 500;
-const ROUND_MS = 1_000;
-const ROUNDS = 5;
 
 const oneByOne = <K, V>(map: Map<K, V>, capacity: number) => {
   if (map.size > capacity) map.delete(map.keys().next().value!);
 };
 
-/** Inserts per second of new keys into a full cache of `capacity`, kept within it by `keep`: the median of ROUNDS rounds. */
+/** Inserts per second of new keys into a full cache of `capacity`, kept within it by `keep`. */
 function insertsPerSecond(capacity: number, keep: (map: Map<string, number>, capacity: number) => void): number {
   const map = new Map<string, number>();
-  let next = 0;
-  const runFor = (ms: number) => {
-    let ops = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      for (let k = 0; k < 1_000; k++) {
-        const key = `case-${next++}`;
-        map.set(key, next);
-        keep(map, capacity);
-      }
-      ops += 1_000;
-      elapsed = performance.now() - start;
-    } while (elapsed < ms);
-    return (ops * 1000) / elapsed;
-  };
-  runFor(WARM_UP_MS);
-  const rounds = Array.from({ length: ROUNDS }, () => runFor(ROUND_MS)).sort((a, b) => a - b);
+  const { median } = opsPerSecond(
+    (i) => {
+      map.set(`case-${i}`, i);
+      keep(map, capacity);
+      return map.size;
+    },
+    { batch: 1_000 },
+  );
   if (map.size > capacity) throw new Error(`the cache holds ${map.size} entries, more than ${capacity}`);
-  return rounds[Math.floor(ROUNDS / 2)]!;
+  return median;
 }
 
 function verifySameNewest(capacity: number): void {
