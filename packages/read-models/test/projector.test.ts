@@ -2,7 +2,8 @@ import t from 'tap';
 import { builtinCalendars } from '@disclosure/calendar';
 import type { CaseCommand } from '@disclosure/domain';
 import type { EventStore } from '@disclosure/event-store';
-import { Projector } from '@disclosure/read-models';
+import { sql } from 'kysely';
+import { casesProjection, Projector, PROJECTIONS, type Projection } from '@disclosure/read-models';
 import { applyCommand, applyWorkload, generateWorkload } from './support/workload.js';
 import { allReadable, onEveryStore, snapshot, untilCaughtUp } from './support/databases.js';
 
@@ -139,6 +140,32 @@ onEveryStore(t, (t, s) => {
     t.match(status.parked[0], { caseId: '22222222-2222-4222-8222-222222222222', eventType: 'CaseArchived', error: /InvalidEventSequence/ });
     t.equal((await s.db.selectFrom('cases').select('case_id').execute()).length, 10, 'the good cases are all there');
     t.ok(status.projections.every((p) => p.events > 0 && p.parked === 1));
+  });
+
+  t.test('a row a projection cannot write is parked for that projection alone; its other rows and the other projections go on', async (t) => {
+    const poisoned = '33333333-3333-4333-8333-333333333333';
+    // the server refuses the cases row of one case (an error inside the transaction, as a constraint would give)
+    const refusing: Projection = {
+      ...casesProjection,
+      apply: async (changes, db) => {
+        if (changes.some((c) => c.after.caseId === poisoned)) await sql`SELECT 1 / 0`.execute(db);
+        await casesProjection.apply(changes, db);
+      },
+    };
+    const projections = PROJECTIONS.map((p) => (p === casesProjection ? refusing : p));
+    const projector = new Projector({ store: s.store, db: s.db, calendars, projections });
+    await applyWorkload(s.store, generateWorkload({ cases: 5, seed: 7 }));
+    await applyWorkload(s.store, { commands: [{ type: 'receiveRequest', caseId: poisoned, at: '2025-09-26T03:00:00Z', actor: { id: 'cw-li', role: 'caseworker', agency: 'demo' }, data: { jurisdiction: 'CN', channel: 'in-person', evidence: { handedInOn: '2025-09-26' }, applicant: { kind: 'natural-person', name: '张三' }, request: { description: '预算', writtenDownFromOralRequest: false } } } as unknown as CaseCommand] });
+    await applyWorkload(s.store, generateWorkload({ cases: 5, seed: 8 }));
+    await untilCaughtUp(projector, s);
+    const status = await projector.status();
+    t.match(status.parked, [{ projection: 'cases', caseId: poisoned, eventType: '(row)', error: /division by zero/ }], 'parked once, for the cases projection only');
+    const cases = (await s.db.selectFrom('cases').select('case_id').execute()).map((r) => r.case_id);
+    t.equal(cases.length, 10, 'every other case has its row');
+    t.notOk(cases.includes(poisoned));
+    const received = (await s.db.selectFrom('agency_stats').select('received').execute()).reduce((n, r) => n + Number(r.received), 0);
+    t.equal(received, 11, 'the other projections count the case');
+    t.ok(status.projections.every((p) => p.position === status.projections[0]!.position), 'and every checkpoint moved past it');
   });
 
   t.test('two projectors on one database (two worker processes) never apply an event twice', async (t) => {

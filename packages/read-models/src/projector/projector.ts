@@ -370,12 +370,28 @@ export class Projector {
     return { changes, parked, next };
   }
 
-  /** Writes a folded batch into the active projections, with their checkpoints, in one transaction. */
-  async #commit(active: readonly Projection[], { changes, parked }: Folded, from: bigint, end: bigint, events: number): Promise<void> {
+  /**
+   * Writes a folded batch into the active projections, with their checkpoints, in one transaction:
+   * first each projection's rows as one statement, with nothing around them. When a projection
+   * cannot write them, that transaction is rolled back and the batch written again with each
+   * projection in a savepoint of its own, and, in one that fails, each case in its own — so the
+   * others go on and only what fails is parked. (Savepoints around every projection of every batch
+   * cost two more statements each, 8 of a step's ~23 under a steady stream of requests.)
+   */
+  async #commit(active: readonly Projection[], folded: Folded, from: bigint, end: bigint, events: number): Promise<void> {
+    try {
+      await this.#write(active, folded, from, end, events, false);
+    } catch (e) {
+      if (!(e instanceof ProjectionFailed)) throw e;
+      await this.#write(active, folded, from, end, events, true);
+    }
+  }
+
+  async #write(active: readonly Projection[], { changes, parked }: Folded, from: bigint, end: bigint, events: number, isolated: boolean): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await this.#saveCheckpoints(trx, active, from, end, events);
       for (const p of active) {
-        const failed = await this.#applyIsolated(p, changes, trx);
+        const failed = isolated ? await this.#applyIsolated(p, changes, trx) : await applyWhole(p, changes, trx);
         for (const f of [...parked, ...failed]) await this.#park(trx, p.name, f);
       }
       await this.#beforeCommit?.();
@@ -442,6 +458,24 @@ export class Projector {
     this.#cache.set(caseId, entry);
     keepWithin(this.#cache, this.#cacheLimit);
   }
+}
+
+/** A projection could not write a batch's rows as a whole (the transaction is then rolled back and the batch written with each projection isolated). */
+class ProjectionFailed extends Error {
+  constructor(projection: string, cause: unknown) {
+    super(`projection ${projection} could not write its rows`, { cause });
+    this.name = 'ProjectionFailed';
+  }
+}
+
+/** Applies a projection to the whole batch, nothing parked; its failure is a {@link ProjectionFailed}. */
+async function applyWhole(p: Projection, changes: readonly CaseChange[], trx: Transaction<ReadModelDatabase>): Promise<Parked[]> {
+  try {
+    await p.apply(changes, trx);
+  } catch (e) {
+    throw new ProjectionFailed(p.name, e);
+  }
+  return [];
 }
 
 /** Runs `fn` inside a savepoint: kept when it succeeds, undone (and reported) when it throws. */
