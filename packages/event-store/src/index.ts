@@ -11,3 +11,4 @@ export * from './pglite/pgliteDatabase.js';
 export * from './esdb/esdbEventStore.js';
 export * from './openEventStore.js';
 export * from './bounded/keepWithin.js';
+export * from './sharing/sharingReadAll.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CalendarRegistry } from '@disclosure/calendar';
-import type { EventStore } from '@disclosure/event-store';
+import { sharingReadAll, type EventStore } from '@disclosure/event-store';
 import { Projector, type ReadModelDatabase } from '@disclosure/read-models';
 import { WebhookDispatcher, webhookTables, type PayloadBuilder, type WebhookDispatcherOptions } from '@disclosure/webhooks';
 import type { AgencyDirectory } from './agencies/agencyDirectory.js';
@@ -85,7 +85,9 @@ export type WebhookSettings = Omit<WebhookDispatcherOptions, 'store' | 'db' | 'l
  * @example const worker = startWorker({ store, db, calendars, log: app.log }); … await worker.stop();
  */
 export function startWorker(options: WorkerOptions): Worker {
-  const { store, log } = options;
+  const { log } = options;
+  // the outbox reads, right after each projector step, the stretch of the log the projector just read: one query for both
+  const store = sharingReadAll(options.store);
   const now = options.now ?? (() => new Date());
   const calendars = options.calendars instanceof CalendarBook ? options.calendars : new CalendarBook(options.calendars);
   let sweepDue = true; // the clock sweeps at start, and at once after a calendar amendment
