@@ -43,10 +43,10 @@ export interface WorkerOptions {
   /** How long to wait when caught up before looking again. */
   readonly idleMs?: number;
   /**
-   * How often, at least, the referral reactor, the calendar refresh and the deadline clock get their
-   * turn while the projector or the outbox has not caught up (default every second): a worker kept
-   * busy by a steady stream of events still links referrals and records deadline alerts. When idle
-   * they run after each catch-up.
+   * How often, at least, the calendar refresh and the deadline clock get their turn while the
+   * projector, the outbox or the referral reactor has not caught up (default every second): a worker
+   * kept busy by a steady stream of events still records deadline alerts. When idle they run after
+   * each catch-up.
    */
   readonly periodicMs?: number;
   /** The deadline clock, or false for none (default: on, with its defaults). */
@@ -72,10 +72,11 @@ export type WebhookSettings = Omit<WebhookDispatcherOptions, 'store' | 'db' | 'l
 
 /**
  * Starts the worker loop: the projector steps while there is work, each step followed by one of the
- * webhook outbox (when configured; its sender runs as a loop of its own). The periodic jobs — the
- * referral reactor, the calendar streams looked at for amendments, the deadline clock's sweep when
- * its interval has passed (or a calendar changed) — run once both have caught up, then it waits a
- * moment; and under sustained load, when neither catches up, at least every `periodicMs` between
+ * webhook outbox (when configured; its sender runs as a loop of its own) and one of the referral
+ * reactor (when configured) — in step with the projector, both read the page it has just read. The
+ * periodic jobs — the calendar streams looked at for amendments, the deadline clock's sweep when
+ * its interval has passed (or a calendar changed) — run once all three have caught up, then it waits
+ * a moment; and under sustained load, when they do not catch up, at least every `periodicMs` between
  * two steps. On an error (a store down) it logs it and retries with backoff — it never gives up
  * while the process runs.
  *
@@ -136,13 +137,20 @@ export function startWorker(options: WorkerOptions): Worker {
   let lastSweep = -Infinity;
   let lastRefresh = Date.now();
   let lastPeriodic = Date.now();
-  /** Referrals to react to (for a share of the period at most), amendments recorded elsewhere, then the clock when it is due. */
+  /**
+   * One step of the referral reactor, after each of the projector's: in step with it, it reads the
+   * page the projector has just read (sharingReadAll) instead of every event once more; true when it
+   * has caught up.
+   */
+  const stepReferrals = async (): Promise<boolean> => {
+    if (!referrals) return true;
+    const r = await referrals.step();
+    if (r.created > 0 || r.linked > 0) log.info({ created: r.created, linked: r.linked }, 'referrals linked');
+    return r.caughtUp;
+  };
+  /** Amendments recorded elsewhere, then the clock when it is due. */
   const periodicJobs = async () => {
     lastPeriodic = Date.now();
-    if (referrals) {
-      const r = await referrals.catchUp(lastPeriodic + periodicMs);
-      if (r.created > 0 || r.linked > 0) log.info(r, 'referrals linked');
-    }
     if (Date.now() - lastRefresh >= refreshEvery) {
       lastRefresh = Date.now();
       if ((await calendars.refresh(store)).length > 0) sweepDue = true;
@@ -175,7 +183,8 @@ export function startWorker(options: WorkerOptions): Worker {
         const r = await projector.step();
         backoff = 250;
         const outboxCaughtUp = await feedOutbox();
-        const idle = r.caughtUp && outboxCaughtUp;
+        const referralsCaughtUp = await stepReferrals();
+        const idle = r.caughtUp && outboxCaughtUp && referralsCaughtUp;
         // under sustained load neither catches up: the periodic jobs still get their turn
         if (idle || Date.now() - lastPeriodic >= periodicMs) await periodicJobs();
         if (idle) await sleep(options.idleMs ?? 200);
