@@ -36,10 +36,11 @@ export const WORKER_THREAD_STOP = 'stop';
  * takes no other node option (a thread refuses V8's and the process's own), but the young generation that
  * `--max-semi-space-size=N` gives the process, 3 × N MB (two semi-spaces and the space beside
  * them), as a resource limit.
+ * `main` is the module the thread runs (tests give others that misbehave).
  * @example const worker = await startWorkerThread(app.log); … await worker.stop();
  */
-export async function startWorkerThread(log: ThreadLog): Promise<WorkerThread> {
-  const entry = new URL('./workerMain.ts', import.meta.url).href;
+export async function startWorkerThread(log: ThreadLog, main: URL = new URL('./workerMain.ts', import.meta.url)): Promise<WorkerThread> {
+  const entry = main.href;
   const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
   const semiSpaceMb = Number(process.execArgv.map((a) => /^--max-semi-space-size=(\d+)$/.exec(a)?.[1]).find((n) => n !== undefined) ?? 0);
   const thread = new Worker(code, {
