@@ -1,6 +1,7 @@
 import type { EventStore } from './port/eventStore.js';
 import { pgDatabase } from './postgres/pgDatabase.js';
 import { PostgresEventStore } from './postgres/postgresEventStore.js';
+import type { GroupCommitOptions } from './postgres/groupCommit.js';
 import { pgliteDatabase } from './pglite/pgliteDatabase.js';
 import { EsdbEventStore } from './esdb/esdbEventStore.js';
 
@@ -11,6 +12,8 @@ export interface OpenEventStoreOptions {
   readonly dataDir?: string;
   readonly schema?: string;
   readonly poolSize?: number;
+  /** The PostgreSQL adapter's group commit (groupCommit.ts; default: its defaults). */
+  readonly groupCommit?: GroupCommitOptions;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface OpenEventStoreOptions {
  * @example const store = await openEventStore({ url: process.env.EVENT_STORE_URL, dataDir: './data/events' });
  */
 export async function openEventStore(options: OpenEventStoreOptions): Promise<EventStore> {
-  const schema = options.schema === undefined ? {} : { schema: options.schema };
+  const schema = { ...(options.schema === undefined ? {} : { schema: options.schema }), ...(options.groupCommit === undefined ? {} : { groupCommit: options.groupCommit }) };
   if (options.url === undefined) return PostgresEventStore.open(await pgliteDatabase(options.dataDir), schema);
   if (/^postgres(ql)?:\/\//.test(options.url)) return PostgresEventStore.open(pgDatabase({ connectionString: options.url, max: options.poolSize ?? 20 }), schema);
   if (/^esdb(\+discover)?:\/\//.test(options.url)) return EsdbEventStore.open(options.url);

@@ -193,6 +193,18 @@ t.test('group commit: appends to different streams that arrive together share st
   for (const { streamId } of appends.slice(0, 20)) t.ok(verifyChain(await store.read(streamId)).ok);
 });
 
+t.test('group commit with one statement in flight (the servers’ setting): what arrives meanwhile goes together in the next', async (t) => {
+  const { db, inserts } = countingInserts(pgDatabase({ connectionString: url, max: 4 }));
+  const schema = uniqueSchema('es_stmt');
+  schemas.push(schema);
+  const store = await PostgresEventStore.open(db, { schema, groupCommit: { maxInFlight: 1 } });
+  t.teardown(() => store.close());
+  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(`case-one-${i}`, [withData({ i })], { expectedRevision: 'no_stream' })));
+  t.equal(inserts(), 2, 'the first alone, the 199 that arrived while it was written in the next');
+  t.ok(results.every((r) => r.nextExpectedRevision === 0));
+  t.equal((await admin.query(`SELECT count(*)::int AS n FROM ${schema}.events`)).rows[0].n, 200);
+});
+
 t.test('group commit: a stream whose remembered tail was changed behind the store is left out of its group and retried; the others go in', async (t) => {
   const { db, inserts } = countingInserts(pgDatabase({ connectionString: url, max: 4 }));
   const { store, schema } = await openStore(db);
