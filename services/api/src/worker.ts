@@ -104,7 +104,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const clockEvery = options.clock === false ? Infinity : (options.clock?.intervalMs ?? 60_000);
   // the referral reactor reads each referred case once or twice: no folded cases for it to hold
   const referrals = options.referrals
-    ? new ReferralReactor({ store, db: options.db, cases: new CaseService(store, calendars, { cacheSize: 0 }), agencies: options.referrals.agencies, remoteAgencies: new Set(options.referrals.remoteAgencies ?? []), instanceId: options.referrals.instanceId, now, log })
+    ? new ReferralReactor({ store, db: options.db, batchSize: REFERRAL_BATCH, cases: new CaseService(store, calendars, { cacheSize: 0 }), agencies: options.referrals.agencies, remoteAgencies: new Set(options.referrals.remoteAgencies ?? []), instanceId: options.referrals.instanceId, now, log })
     : undefined;
   const webhooks = options.webhooks
     ? new WebhookDispatcher({
@@ -116,22 +116,8 @@ export function startWorker(options: WorkerOptions): Worker {
       })
     : undefined;
   webhooks?.start();
-  let feedAfter = 0; // the outbox feeder's own backoff: a failing feeder does not hold the projector
-  let feedBackoff = 250;
   /** One outbox step after each projector step; true when the outbox has caught up (or waits out a failure). */
-  const feedOutbox = async (): Promise<boolean> => {
-    if (!webhooks || Date.now() < feedAfter) return true;
-    try {
-      const r = await webhooks.feed();
-      feedBackoff = 250;
-      return r.caughtUp;
-    } catch (err) {
-      log.error({ err }, 'webhook outbox step failed; retrying');
-      feedAfter = Date.now() + feedBackoff;
-      feedBackoff = Math.min(feedBackoff * 2, 10_000);
-      return true;
-    }
-  };
+  const feedOutbox = withOwnBackoff('webhook outbox step', log, async () => !webhooks || (await webhooks.feed()).caughtUp);
   const refreshEvery = options.calendarRefreshMs ?? 10_000;
   const periodicMs = options.periodicMs ?? 1_000;
   let lastSweep = -Infinity;
@@ -142,12 +128,12 @@ export function startWorker(options: WorkerOptions): Worker {
    * page the projector has just read (sharingReadAll) instead of every event once more; true when it
    * has caught up.
    */
-  const stepReferrals = async (): Promise<boolean> => {
+  const stepReferrals = withOwnBackoff('referral reactor step', log, async () => {
     if (!referrals) return true;
     const r = await referrals.step();
     if (r.created > 0 || r.linked > 0) log.info({ created: r.created, linked: r.linked }, 'referrals linked');
     return r.caughtUp;
-  };
+  });
   /** Amendments recorded elsewhere, then the clock when it is due. */
   const periodicJobs = async () => {
     lastPeriodic = Date.now();
@@ -205,5 +191,31 @@ export function startWorker(options: WorkerOptions): Worker {
       await loop;
       await webhooks?.stop();
     },
+  };
+}
+
+/** Events a referral reactor step reads at most: as many as a projector step, so that one step after each of the projector's keeps up with it. */
+const REFERRAL_BATCH = 2_000;
+
+/**
+ * A step of the worker loop that waits out its own failures — logged, then skipped for 250 ms,
+ * doubling up to 10 s — instead of holding the loop: a failing outbox or referral does not slow
+ * the projector. Answers true (nothing to wait for) while it waits, and after a failure.
+ */
+function withOwnBackoff(what: string, log: WorkerOptions['log'], step: () => Promise<boolean>): () => Promise<boolean> {
+  let after = 0;
+  let backoff = 250;
+  return async () => {
+    if (Date.now() < after) return true;
+    try {
+      const caughtUp = await step();
+      backoff = 250;
+      return caughtUp;
+    } catch (err) {
+      log.error({ err }, `${what} failed; retrying`);
+      after = Date.now() + backoff;
+      backoff = Math.min(backoff * 2, 10_000);
+      return true;
+    }
   };
 }

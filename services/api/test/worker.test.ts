@@ -45,3 +45,32 @@ t.test('a worker whose projector never catches up still links referrals and swee
   t.match((await app.store.read(sourceId)).filter((e) => e.metadata.actor === DEADLINE_CLOCK_ACTOR), [{ type: 'DeadlineApproaching' }], 'and the clock warned of the due date');
   t.ok(busy.appended() > 0, `the load went on throughout (${busy.appended()} events appended before reads)`);
 });
+
+t.test('a referral that fails every time waits out its own backoff: the projector goes on at full pace', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const cw = await callerAs(app, 'caseworker');
+  app.setNow(at('2025-10-09'));
+  const sourceId = await registeredCase(app, cw, '2025-10-09');
+  ok(t, await cw.command(sourceId, 'referCase', { toAgency: 'other', scope: 'whole', reason: '由其他机关负责公开' }), 'referred to an agency served here');
+  const linkedId = intakeCaseId('other', 'city-a/demo', sourceId);
+  // the linked case can never be written: each reactor step fails on it
+  const failing = storeWith(app.store, { append: (streamId, ...rest) => (streamId === linkedId ? Promise.reject(new Error('unwritable')) : app.store.append(streamId, ...rest)) });
+  const errors: string[] = [];
+  const started = Date.now();
+  const worker = startWorker({ store: failing, db: app.db, calendars: app.calendars, log: { info() {}, error: (_o, m) => void errors.push(m) }, idleMs: 20, clock: false, referrals: { agencies: app.agencies, instanceId: 'city-a' } });
+  t.teardown(() => worker.stop());
+  const projected = async (caseId: string) => (await app.db.selectFrom('cases').select('case_id').where('case_id', '=', caseId).executeTakeFirst()) !== undefined;
+  for (let i = 0; i < 5; i++) {
+    const caseId = await registeredCase(app, cw, '2025-10-09');
+    await until(() => projected(caseId), 2_000, `case ${i + 1} projected while the referral keeps failing (worker errors: ${JSON.stringify(errors)})`);
+  }
+  await new Promise((r) => setTimeout(r, 2_000));
+  const elapsed = Date.now() - started;
+  const failures = errors.filter((m) => m === 'referral reactor step failed; retrying').length;
+  t.ok(failures >= 2, `the reactor kept trying (${failures} failures logged)`);
+  // 250 ms, then twice as long each time: a loop that retried it every turn would log one failure per 250 ms or more often
+  t.ok(failures <= Math.log2(elapsed / 250) + 2, `with a growing backoff: ${failures} failures in ${elapsed} ms`);
+  t.same(errors.filter((m) => m !== 'referral reactor step failed; retrying'), [], 'nothing else failed');
+  t.notOk(await projected(linkedId), 'the linked case is still not there');
+});
