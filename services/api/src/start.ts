@@ -8,7 +8,7 @@
 import { ROLES, type Role } from '@disclosure/domain';
 import { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { buildApp } from './app.js';
-import { logDestination } from './http/logDestination.js';
+import { exitOnSignalWhileStarting, logDestination } from './http/logDestination.js';
 import { issueToken, tokenVerifier } from './auth/principal.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
 import { referralWiring } from './referrals/referralWebhooks.js';
@@ -20,6 +20,7 @@ import { startWorkerThread } from './workerThread.js';
 /** How often an API process without a worker in its thread reads the calendar amendments others recorded (as a worker does). */
 const CALENDAR_REFRESH_MS = 10_000;
 
+const started = exitOnSignalWhileStarting();
 const config = deploymentConfig(process.env);
 const store = await openConfiguredEventStore(config);
 const calendars = await loadCalendarBook(store); // the shipped calendars and every amendment recorded
@@ -65,8 +66,10 @@ if (config.auth.kind === 'secret' && config.auth.dev) {
     lines.push(`    ${roles.join('+').padEnd(11)} ${await issueToken(config.auth.secret, { sub: `${first.id}-${role}`, agency: first.id, roles, name: `Demo ${role}` })}`);
   }
 }
-// the log's startup lines (gathered, see logDestination) go out before the banner, in the order they happened
-await new Promise<void>((resolve) => (app.log as typeof app.log & { flush(done: () => void): void }).flush(() => resolve()));
+/** Writes the log lines gathered so far (logDestination), waiting for a write under way. */
+const flushLog = () => new Promise<void>((resolve) => (app.log as typeof app.log & { flush(done: () => void): void }).flush(() => resolve()));
+// the log's startup lines go out before the banner, in the order they happened
+await flushLog();
 process.stdout.write(`${lines.join('\n')}\n`);
 
 let closing = false;
@@ -85,7 +88,9 @@ async function shutdown(signal: string) {
   }
   await db.destroy();
   await store.close();
+  await flushLog(); // at exit pino writes only what no write under way holds
   process.exit(stopped ? 0 : 1);
 }
+started();
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

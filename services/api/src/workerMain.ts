@@ -9,7 +9,7 @@ import pino from 'pino';
 import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels, webhookTargetGuard, webhookWorkerSettings } from './config.js';
 import { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { REDACTED_PATHS } from './app.js';
-import { logDestination } from './http/logDestination.js';
+import { exitOnSignalWhileStarting, logDestination } from './http/logDestination.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
 import { referralWiring } from './referrals/referralWebhooks.js';
 import { startWorker } from './worker.js';
@@ -18,6 +18,7 @@ import { WORKER_THREAD_READY, WORKER_THREAD_STOP } from './workerThread.js';
 /** Connections per store of a worker in a thread of `pnpm start`. */
 const THREAD_POOL_SIZE = 5;
 
+const started = exitOnSignalWhileStarting();
 const config = deploymentConfig(process.env);
 // the same redaction as the API's: a store's error carries the statement's parameters (events, delivery bodies, applicants)
 const log = pino({ level: config.logLevel, name: 'worker', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, logDestination());
@@ -40,6 +41,7 @@ async function shutdown(signal: string) {
   await new Promise<void>((resolve) => log.flush(() => resolve())); // a thread's log is not flushed at its exit
   process.exit(0); // in a thread: the thread's
 }
+started();
 if (isMainThread) {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -100,6 +100,18 @@ t.test('pnpm start on PostgreSQL: the worker in a thread of the process projects
   t.match(server.output(), /"signal":"SIGTERM","msg":"shutting down: draining requests"/, 'the API’s log, gathered into larger writes, is written out at exit');
 });
 
+t.test('SIGTERM while it is still starting ends it at once, through exit (code 143)', async (t) => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'disclosure-start-')), 'data');
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const { NODE_OPTIONS: _ignored, JWT_SECRET: _s, JWKS_URL: _j, EVENT_STORE_URL: _e, DATABASE_URL: _d, WORKER: _w, ...env } = process.env;
+  const child = startProcess('src/start.ts', { ...env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' });
+  // the event store's folder is made first thing; the migrations and the rest take a while longer
+  for (let i = 0; i < 600 && !existsSync(join(dataDir, 'events')); i++) await new Promise((r) => setTimeout(r, 50));
+  t.ok(existsSync(join(dataDir, 'events')), 'it began opening its stores');
+  t.equal(await child.stop(), 143, 'SIGTERM: it ended by exit (where pino writes what it gathered), with the code a SIGTERM gives');
+  t.notMatch(child.output(), /listening on/, 'before it listened');
+});
+
 t.test('WORKER=off on the embedded stores is refused at start, naming why', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'disclosure-start-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import pino from 'pino';
 
@@ -17,4 +18,22 @@ const LOG_FLUSH_MS = 500;
  */
 export function logDestination(): pino.DestinationStream {
   return isMainThread ? pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }) : pino.destination({ dest: 1, sync: true });
+}
+
+/**
+ * Until the process has its own SIGTERM and SIGINT handlers (a server that is still starting: its
+ * migrations, its worker thread), a signal ends it at once, as it would with no handler — but
+ * through `process.exit`, where pino writes the log lines it has gathered. Call the function it
+ * returns just before installing the real handlers.
+ * @example const started = exitOnSignalWhileStarting(); … started(); process.on('SIGTERM', shutdown);
+ */
+export function exitOnSignalWhileStarting(): () => void {
+  if (!isMainThread) return () => {}; // a thread gets no signals: its process ends it
+  const exit = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
+  process.once('SIGTERM', exit);
+  process.once('SIGINT', exit);
+  return () => {
+    process.off('SIGTERM', exit);
+    process.off('SIGINT', exit);
+  };
 }
