@@ -217,8 +217,9 @@ export class CaseService {
 /**
  * A case just created, as its decisions folded it: the same state a replay of its stored events
  * gives (the domain's specs check that every event the decider makes reads back from storage as
- * itself: packages/domain/test/support/caseFactory.ts), so the events are not parsed back and
- * folded again; they are parsed only when someone asks for them (an Idempotency-Key's comparison).
+ * itself: packages/domain/test/support/caseFactory.ts), so the events are not read back through
+ * their schemas and folded again; the stored events are built (their JSON parsed back) only when
+ * someone asks for them (an Idempotency-Key's comparison).
  */
 function created(state: CaseState, revision: number, result: { readonly events?: readonly RecordedEvent[] }, appended: number): LoadedCase & { readonly appended: number } {
   return Object.defineProperty({ state, revision, appended } as LoadedCase & { appended: number }, 'events', { enumerable: true, get: () => result.events! });
