@@ -8,7 +8,7 @@
 import { ROLES, type Role } from '@disclosure/domain';
 import { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { buildApp } from './app.js';
-import { exitOnSignalWhileStarting, logDestination } from './http/logDestination.js';
+import { exitOnSignalWhileStarting, logDestination, logWritten } from './http/logDestination.js';
 import { issueToken, tokenVerifier } from './auth/principal.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
 import { referralWiring } from './referrals/referralWebhooks.js';
@@ -66,10 +66,8 @@ if (config.auth.kind === 'secret' && config.auth.dev) {
     lines.push(`    ${roles.join('+').padEnd(11)} ${await issueToken(config.auth.secret, { sub: `${first.id}-${role}`, agency: first.id, roles, name: `Demo ${role}` })}`);
   }
 }
-/** Writes the log lines gathered so far (logDestination), waiting for a write under way. */
-const flushLog = () => new Promise<void>((resolve) => (app.log as typeof app.log & { flush(done: () => void): void }).flush(() => resolve()));
 // the log's startup lines go out before the banner, in the order they happened
-await flushLog();
+await logWritten(app.log);
 process.stdout.write(`${lines.join('\n')}\n`);
 
 let closing = false;
@@ -88,7 +86,7 @@ async function shutdown(signal: string) {
   }
   await db.destroy();
   await store.close();
-  await flushLog(); // at exit pino writes only what no write under way holds
+  await logWritten(app.log);
   process.exit(stopped ? 0 : 1);
 }
 started();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CalendarRegistry } from '@disclosure/calendar';
 import { sharingReadAll, type EventStore } from '@disclosure/event-store';
-import { Projector, type ReadModelDatabase } from '@disclosure/read-models';
+import { Projector, PROJECTOR_BATCH_SIZE, type ReadModelDatabase } from '@disclosure/read-models';
 import { WebhookDispatcher, webhookTables, type PayloadBuilder, type WebhookDispatcherOptions } from '@disclosure/webhooks';
 import type { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { CalendarBook } from './calendars/calendarBook.js';
@@ -87,7 +87,7 @@ export type WebhookSettings = Omit<WebhookDispatcherOptions, 'store' | 'db' | 'l
  */
 export function startWorker(options: WorkerOptions): Worker {
   const { log } = options;
-  // the outbox reads, right after each projector step, the stretch of the log the projector just read: one query for both
+  // the outbox and the referral reactor read, right after each projector step, the stretch of the log the projector just read: one query for the three
   const store = sharingReadAll(options.store);
   const now = options.now ?? (() => new Date());
   const calendars = options.calendars instanceof CalendarBook ? options.calendars : new CalendarBook(options.calendars);
@@ -102,9 +102,10 @@ export function startWorker(options: WorkerOptions): Worker {
   const projector = new Projector({ store, db: options.db, calendars, onOtherEvent });
   const clock = options.clock === false ? undefined : new DeadlineClock({ store, db: options.db, calendars, now, ...(options.clock?.thresholds ? { thresholds: options.clock.thresholds } : {}), ...(options.clock?.feeSettlementDays !== undefined ? { feeSettlementDays: options.clock.feeSettlementDays } : {}) });
   const clockEvery = options.clock === false ? Infinity : (options.clock?.intervalMs ?? 60_000);
-  // the referral reactor reads each referred case once or twice: no folded cases for it to hold
+  // the referral reactor reads each referred case once or twice: no folded cases for it to hold;
+  // it reads as many events a step as the projector, so that one step after each of the projector's keeps up
   const referrals = options.referrals
-    ? new ReferralReactor({ store, db: options.db, batchSize: REFERRAL_BATCH, cases: new CaseService(store, calendars, { cacheSize: 0 }), agencies: options.referrals.agencies, remoteAgencies: new Set(options.referrals.remoteAgencies ?? []), instanceId: options.referrals.instanceId, now, log })
+    ? new ReferralReactor({ store, db: options.db, batchSize: PROJECTOR_BATCH_SIZE, cases: new CaseService(store, calendars, { cacheSize: 0 }), agencies: options.referrals.agencies, remoteAgencies: new Set(options.referrals.remoteAgencies ?? []), instanceId: options.referrals.instanceId, now, log })
     : undefined;
   const webhooks = options.webhooks
     ? new WebhookDispatcher({
@@ -171,7 +172,7 @@ export function startWorker(options: WorkerOptions): Worker {
         const outboxCaughtUp = await feedOutbox();
         const referralsCaughtUp = await stepReferrals();
         const idle = r.caughtUp && outboxCaughtUp && referralsCaughtUp;
-        // under sustained load neither catches up: the periodic jobs still get their turn
+        // under sustained load none of them catches up: the periodic jobs still get their turn
         if (idle || Date.now() - lastPeriodic >= periodicMs) await periodicJobs();
         if (idle) await sleep(options.idleMs ?? 200);
         // an embedded store (PGlite) answers without I/O, so a busy loop would never let the event loop
@@ -193,9 +194,6 @@ export function startWorker(options: WorkerOptions): Worker {
     },
   };
 }
-
-/** Events a referral reactor step reads at most: as many as a projector step, so that one step after each of the projector's keeps up with it. */
-const REFERRAL_BATCH = 2_000;
 
 /**
  * A step of the worker loop that waits out its own failures — logged, then skipped for 250 ms,

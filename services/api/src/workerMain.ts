@@ -9,7 +9,7 @@ import pino from 'pino';
 import { deploymentConfig, openConfiguredEventStore, openConfiguredReadModels, webhookTargetGuard, webhookWorkerSettings } from './config.js';
 import { AgencyDirectory } from './agencies/agencyDirectory.js';
 import { REDACTED_PATHS } from './app.js';
-import { exitOnSignalWhileStarting, logDestination } from './http/logDestination.js';
+import { exitOnSignalWhileStarting, logDestination, logWritten } from './http/logDestination.js';
 import { loadCalendarBook } from './calendars/calendarBook.js';
 import { referralWiring } from './referrals/referralWebhooks.js';
 import { startWorker } from './worker.js';
@@ -38,7 +38,7 @@ async function shutdown(signal: string) {
   await worker.stop();
   await db.destroy();
   await store.close();
-  await new Promise<void>((resolve) => log.flush(() => resolve())); // a thread's log is not flushed at its exit
+  await logWritten(log); // a thread's log is not flushed at its exit
   process.exit(0); // in a thread: the thread's
 }
 started();

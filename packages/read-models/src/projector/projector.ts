@@ -20,6 +20,8 @@ const START = -1n;
 const CACHE_SIZE = 10_000;
 /** Cases kept folded while rebuilding: a case's events are spread over the whole log, and each miss is a read of its stream. */
 const REBUILD_CACHE_SIZE = 200_000;
+/** Events a live step reads and projects at most, unless told otherwise (`batchSize`). */
+export const PROJECTOR_BATCH_SIZE = 2_000;
 const REBUILD_PAGE = 2_000;
 const REBUILD_BATCH = 100_000;
 
@@ -73,7 +75,7 @@ export interface ProjectorOptions {
   readonly db: Kysely<ReadModelDatabase>;
   readonly calendars: CalendarRegistry;
   readonly projections?: readonly Projection[];
-  /** Events per transaction. */
+  /** Events per transaction (default {@link PROJECTOR_BATCH_SIZE}). */
   readonly batchSize?: number;
   /** Events per transaction when rebuilding (default 100,000, or `batchSize` if larger): a case touched by many events of a batch is written once. */
   readonly rebuildBatchSize?: number;
@@ -160,7 +162,7 @@ export class Projector {
     this.#db = options.db;
     this.#calendars = options.calendars;
     this.#projections = options.projections ?? PROJECTIONS;
-    this.#batchSize = options.batchSize ?? 2_000;
+    this.#batchSize = options.batchSize ?? PROJECTOR_BATCH_SIZE;
     this.#rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.#batchSize, REBUILD_BATCH);
     this.#rebuildPageSize = options.rebuildPageSize ?? REBUILD_PAGE;
     this.#cacheSize = this.#cacheLimit = options.cacheSize ?? CACHE_SIZE;

@@ -21,6 +21,15 @@ export function logDestination(): pino.DestinationStream {
 }
 
 /**
+ * Resolves once `log` has written the lines it gathered, a write under way included (at exit pino
+ * writes only what no write under way holds).
+ * @example await logWritten(app.log); process.exit(0);
+ */
+export function logWritten(log: object): Promise<void> {
+  return new Promise((resolve) => (log as { flush(done: () => void): void }).flush(() => resolve()));
+}
+
+/**
  * Until the process has its own SIGTERM and SIGINT handlers (a server that is still starting: its
  * migrations, its worker thread), a signal ends it at once, as it would with no handler — but
  * through `process.exit`, where pino writes the log lines it has gathered. Call the function it
