@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { Webhook } from 'standardwebhooks';
-import { uuidV5 } from '@disclosure/event-store';
-import { newSigningSecret, OutboxFeeder, subscriptionOf, TargetGuard, TargetRefused, WebhookStateConflict, WebhookSubscriptions, WEBHOOK_TEST_TYPE } from '@disclosure/webhooks';
+import { DERIVED_WRITES_COMMIT, uuidV5 } from '@disclosure/event-store';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { newSigningSecret, OutboxFeeder, type WebhookDatabase, subscriptionOf, TargetGuard, TargetRefused, WebhookStateConflict, WebhookSubscriptions, WEBHOOK_TEST_TYPE } from '@disclosure/webhooks';
 import { harness, PUBLIC_BASE_URL } from './support/harness.js';
 import { until } from './support/receiver.js';
 import { APPLICANT, appendCase, appendToCase, feedAll, openWebhookStores } from './support/stores.js';
@@ -258,6 +260,22 @@ t.test('two feeders on one database never feed a batch twice: the second finds t
   t.match(await b.step(), { events: 0, caughtUp: true }, 'and then it finds nothing left');
   const rows = await stores.db.selectFrom('webhook_deliveries').select('id').execute();
   t.equal(rows.length, 10, 'one delivery per event');
+});
+
+t.test('the outbox writes its deliveries and checkpoint in transactions that do not wait for the disk: both derive from the log and are fed again if a crash loses them', async (t) => {
+  const stores = await openWebhookStores('postgres');
+  t.teardown(() => stores.close());
+  const statements: string[] = [];
+  const db = new Kysely<WebhookDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: stores.url, max: 2 }) }), log: (e) => void (e.level === 'query' && statements.push(e.query.sql)) });
+  t.teardown(() => db.destroy());
+  const subs = new WebhookSubscriptions({ db: stores.db, store: stores.store, guard: new TargetGuard({ allow: ['127.0.0.1'] }) });
+  await subs.create({ agency: 'demo', createdBy: 'i-1', url: 'http://127.0.0.1:9/x', eventTypes: ['*'] });
+  for (let i = 0; i < 3; i++) await appendCase(stores.store);
+  await feedAll(new OutboxFeeder({ store: stores.store, db, publicBaseUrl: PUBLIC_BASE_URL, batchSize: 2 }), stores);
+  const firstInTransaction = statements.flatMap((sql, i) => (sql === 'begin' ? [statements[i + 1]] : []));
+  t.ok(firstInTransaction.length >= 3, `${firstInTransaction.length} batches fed`);
+  t.same(new Set(firstInTransaction), new Set([DERIVED_WRITES_COMMIT]), 'each transaction starts by turning off the wait for the WAL flush');
+  t.equal((await stores.db.selectFrom('webhook_deliveries').select('id').execute()).length, 6, 'one delivery per event');
 });
 
 t.test('a subscription made while the outbox feeds a batch gets every event after the position it starts from: the batch under way never passes it by', async (t) => {

@@ -63,6 +63,18 @@ export function pgSession(client: pg.Pool | pg.ClientBase): SqlSession {
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
 /**
+ * The first statement of a transaction that writes only what is derived from the event log together
+ * with the checkpoint saying how far it has read (the projector's rows, the webhook outbox's
+ * deliveries): its commit does not wait for the WAL to reach the disk. If the server crashes before
+ * the WAL writer flushes it (a fraction of a second later), the transaction is lost whole, checkpoint
+ * included, and the same events are derived again from the log, which is committed durably; the
+ * database stays consistent either way (PostgreSQL manual, "Asynchronous Commit"). Appends to the log
+ * and every other write keep the synchronous commit.
+ * @example await sql.raw(DERIVED_WRITES_COMMIT).execute(trx)
+ */
+export const DERIVED_WRITES_COMMIT = 'SET LOCAL synchronous_commit = off';
+
+/**
  * A {@link SqlDatabase} over a `pg` pool (its connections end a transaction left idle for
  * {@link IDLE_IN_TRANSACTION_TIMEOUT_MS} unless `config` says otherwise). LISTEN uses a connection of its own so it never holds a
  * pool slot that appends need.

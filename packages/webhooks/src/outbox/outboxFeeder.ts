@@ -1,5 +1,5 @@
 import { CASE_EVENT_TYPES } from '@disclosure/domain';
-import { keepWithin, uuidV5, type EventStore, type RecordedEvent } from '@disclosure/event-store';
+import { DERIVED_WRITES_COMMIT, keepWithin, uuidV5, type EventStore, type RecordedEvent } from '@disclosure/event-store';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { WebhookDatabase, WebhookDeliveriesTable } from '../db/schema.js';
 import { OutboxCheckpointMoved } from '../errors.js';
@@ -100,6 +100,8 @@ export class OutboxFeeder {
     const end = events[events.length - 1]!.position;
     try {
       const deliveries = await this.#db.transaction().execute(async (trx) => {
+        // deliveries and checkpoint are derived from the log: a server crash loses them whole, and they are fed again under the same ids
+        await sql.raw(DERIVED_WRITES_COMMIT).execute(trx);
         await this.#claim(trx, from, end);
         const subscriptions = await fedSubscriptions(trx);
         const refs = await this.#caseRefs(trx, events, subscriptions.length > 0);
