@@ -5,6 +5,12 @@
  * afterwards, in the event store and in the read models. Not part of `pnpm test`: it restarts the
  * machine's PostgreSQL. Writes its findings to docs/reliability.md.
  *
+ * CHAOS_MODE=immediate restarts it in PostgreSQL's immediate mode instead of the fast one: as a
+ * crash, without a shutdown checkpoint, so the WAL the server had not yet written is lost — the
+ * transactions the worker commits asynchronously (its rows and checkpoints, DERIVED_WRITES_COMMIT)
+ * may go with it, and must be derived again from the log: the agency's counters then still equal the
+ * cases in the event store (never counted twice, none missing).
+ *
  * PG_CLUSTER (default `main`) names the cluster restarted, with DATABASE_URL pointing at it: a
  * cluster of its own (`pg_createcluster 15 chaos -p 5433 -- --auth=trust`) leaves other users of the
  * machine's PostgreSQL undisturbed.
@@ -29,8 +35,9 @@ const admin = async (sql: string) => {
 };
 const version = execFileSync('bash', ['-c', 'ls /etc/postgresql | sort -V | tail -n 1']).toString().trim();
 const cluster = process.env.PG_CLUSTER ?? 'main';
+const mode = process.env.CHAOS_MODE === 'immediate' ? 'immediate' : 'fast';
 // not execFileSync: the load must go on while the cluster is down
-const pgctl = (action: string) => promisify(execFile)('pg_ctlcluster', ['--skip-systemctl-redirect', version, cluster, action]);
+const pgctl = (action: string) => promisify(execFile)('pg_ctlcluster', ['--skip-systemctl-redirect', '--mode', mode, version, cluster, action]);
 
 await admin(`CREATE DATABASE ${name}`);
 const server = spawn(process.execPath, ['--import', 'tsx', '--conditions=@disclosure/source', 'src/start.ts'], {
@@ -87,6 +94,8 @@ const c = new pg.Client({ connectionString: url });
 await c.connect();
 const inStore = new Set((await c.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM disclosure.events`)).rows.map((r) => r.stream_id));
 const inReadModel = new Set((await c.query<{ case_id: string }>(`SELECT case_id FROM cases`)).rows.map((r) => r.case_id));
+const receivedInStore = Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM disclosure.events WHERE type = 'RequestReceived'`)).rows[0]!.n);
+const countedReceived = Number((await c.query<{ n: string | null }>(`SELECT sum(received) AS n FROM agency_stats`)).rows[0]!.n ?? 0);
 await c.end();
 const lost = tally.acknowledged.filter((id) => !inStore.has(id));
 const unprojected = tally.acknowledged.filter((id) => !inReadModel.has(id));
@@ -107,6 +116,8 @@ const result = {
   firstAcknowledgedAfterRestartSeconds: recoveredAfter,
   lostAcknowledged: lost.length,
   notProjected: unprojected.length,
+  receivedInStore,
+  countedReceived,
   serverSurvived: survived,
 };
 console.log(JSON.stringify(result));
@@ -117,13 +128,13 @@ try {
 } catch {
   text = '';
 }
-const marker = '<!-- chaos:pg-restart -->';
+const marker = mode === 'immediate' ? '<!-- chaos:pg-crash -->' : '<!-- chaos:pg-restart -->';
 const section = `${marker}
-## PostgreSQL restarted under load (\`pnpm chaos\`)
+## PostgreSQL ${mode === 'immediate' ? 'crashed (immediate mode) and restarted' : 'restarted'} under load (\`${mode === 'immediate' ? 'CHAOS_MODE=immediate ' : ''}pnpm chaos\`)
 
 ${result.date}, ${result.machine}. Eight clients create cases against \`pnpm start\` on local
 PostgreSQL (events and read models); after 3 s the PostgreSQL cluster is restarted
-(\`pg_ctlcluster … ${cluster} restart\`, ${result.restartTookSeconds.toFixed(1)} s), the load goes on for 3 s more.
+(\`pg_ctlcluster --mode ${mode} … ${cluster} restart\`, ${result.restartTookSeconds.toFixed(1)} s), the load goes on for 3 s more.${mode === 'immediate' ? ' Immediate mode stops the server as a crash would: no shutdown checkpoint, the WAL not yet written lost, recovery at start.' : ''}
 
 | figure | value |
 |---|---|
@@ -134,9 +145,10 @@ PostgreSQL (events and read models); after 3 s the PostgreSQL cluster is restart
 | first acknowledged creation after the restart began | ${Number.isNaN(result.firstAcknowledgedAfterRestartSeconds) ? 'never' : `${result.firstAcknowledgedAfterRestartSeconds.toFixed(1)} s`} |
 | acknowledged cases missing from the event store | ${result.lostAcknowledged} |
 | acknowledged cases missing from the read models afterwards | ${result.notProjected} |
+| cases received, in the event store / counted in \`agency_stats\` | ${result.receivedInStore} / ${result.countedReceived} |
 | the server process survived the restart | ${result.serverSurvived ? 'yes' : 'no: it exited (' + String(serverExit) + ')'} |
 ${marker}`;
 const pattern = new RegExp(`${marker}[\\s\\S]*${marker}`);
 text = pattern.test(text) ? text.replace(pattern, section) : `${text || '# Reliability\n\nWhat breaks, what we checked, and what happened.\n'}\n${section}\n`;
 writeFileSync(doc, text);
-process.exit(result.serverSurvived && result.lostAcknowledged === 0 && result.notProjected === 0 && !Number.isNaN(result.firstAcknowledgedAfterRestartSeconds) ? 0 : 1);
+process.exit(result.serverSurvived && result.lostAcknowledged === 0 && result.notProjected === 0 && result.receivedInStore === result.countedReceived && !Number.isNaN(result.firstAcknowledgedAfterRestartSeconds) ? 0 : 1);
