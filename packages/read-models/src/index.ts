@@ -2,6 +2,7 @@ export * from './db/schema.js';
 export * from './db/migrations.js';
 export * from './db/pgliteDialect.js';
 export * from './db/openReadModels.js';
+export * from './db/derivedTransaction.js';
 export * from './projections/caseView.js';
 export * from './projections/deadlineToday.js';
 export * from './projections/projections.js';

@@ -1,7 +1,8 @@
 import { profileById, type CalendarRegistry } from '@disclosure/calendar';
 import { CASE_EVENT_TYPES, evolve, initialCaseState, localYear, type CaseEvent, type CaseState } from '@disclosure/domain';
-import { DERIVED_WRITES_COMMIT, keepWithin, type EventStore, type RecordedEvent } from '@disclosure/event-store';
+import { keepWithin, type EventStore, type RecordedEvent } from '@disclosure/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { derivedTransaction } from '../db/derivedTransaction.js';
 import type { ReadModelDatabase } from '../db/schema.js';
 import { caseView, type CaseView } from '../projections/caseView.js';
 import { PROJECTIONS, type CaseChange, type Projection } from '../projections/projections.js';
@@ -187,7 +188,7 @@ export class Projector {
     try {
       if (events.length === 0) {
         if (hi === undefined || page.length === 0) return { events: 0, caughtUp: page.length === 0 && hi === undefined, position: lo === START ? null : lo };
-        await this.#derived((trx) => this.#saveCheckpoints(trx, active, lo, hi, 0));
+        await derivedTransaction(this.#db, (trx) => this.#saveCheckpoints(trx, active, lo, hi, 0));
         return { events: 0, caughtUp: false, position: hi };
       }
       const batch = newBatch();
@@ -294,7 +295,7 @@ export class Projector {
           nextPage = page.length === this.#rebuildPageSize && events.length === page.length ? read(page[page.length - 1]!.position) : undefined;
           if (first && events.length === 0) {
             if (hi === undefined || page.length === 0) return page.length === 0 && hi === undefined ? 'caught-up' : 'more';
-            await this.#derived((trx) => this.#saveCheckpoints(trx, active, lo, hi, 0));
+            await derivedTransaction(this.#db, (trx) => this.#saveCheckpoints(trx, active, lo, hi, 0));
             progress(0, hi);
             return 'more';
           }
@@ -390,24 +391,13 @@ export class Projector {
   }
 
   async #write(active: readonly Projection[], { changes, parked }: Folded, from: bigint, end: bigint, events: number, isolated: boolean): Promise<void> {
-    await this.#derived(async (trx) => {
+    await derivedTransaction(this.#db, async (trx) => {
       await this.#saveCheckpoints(trx, active, from, end, events);
       for (const p of active) {
         const failed = isolated ? await this.#applyIsolated(p, changes, trx) : await applyWhole(p, changes, trx);
         for (const f of [...parked, ...failed]) await this.#park(trx, p.name, f);
       }
       await this.#beforeCommit?.();
-    });
-  }
-
-  /**
-   * A transaction of rows and checkpoints, all derived from the log: its commit does not wait for the
-   * disk ({@link DERIVED_WRITES_COMMIT}); a server crash loses it whole and the batch is projected again.
-   */
-  #derived(write: (trx: Transaction<ReadModelDatabase>) => Promise<void>): Promise<void> {
-    return this.#db.transaction().execute(async (trx) => {
-      await sql.raw(DERIVED_WRITES_COMMIT).execute(trx);
-      await write(trx);
     });
   }
 

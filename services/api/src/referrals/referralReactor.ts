@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { foldCase, initialCaseState, parseCaseEvent, referralRefusal, type CaseCommandOf, type CaseEventData, type CaseState, type RefusedReferral } from '@disclosure/domain';
 import { uuidV5, type EventStore, type RecordedEvent } from '@disclosure/event-store';
-import type { ReadModelDatabase } from '@disclosure/read-models';
+import { derivedTransaction, type ReadModelDatabase } from '@disclosure/read-models';
 import type { AgencyDirectory } from '../agencies/agencyDirectory.js';
 import type { CaseService } from '../commands/caseService.js';
 import { HttpProblem } from '../http/problems.js';
@@ -103,14 +103,18 @@ export class ReferralReactor {
     return row ? BigInt(row.position) : START;
   }
 
-  /** Moves the checkpoint from where this step read it; another worker that moved it first wins (both did the same). */
+  /**
+   * Moves the checkpoint from where this step read it; another worker that moved it first wins (both
+   * did the same). Its commit does not wait for the disk: a crash that takes it back makes the step
+   * run again, and what it appended has derived ids.
+   */
   async #save(from: bigint, to: bigint): Promise<void> {
     const at = this.#now().toISOString();
-    await this.#o.db
+    await derivedTransaction(this.#o.db, (trx) => trx
       .insertInto('projection_checkpoints')
       .values({ projection: REFERRAL_CHECKPOINT, position: to.toString(), events: '0', updated_at: at })
       .onConflict((oc) => oc.column('projection').doUpdateSet({ position: to.toString(), updated_at: at }).where('projection_checkpoints.position', '=', from.toString()))
-      .execute();
+      .execute());
   }
 
   async #react(e: RecordedEvent): Promise<{ created: number; linked: number }> {
