@@ -40,8 +40,17 @@ export interface WorkerOptions {
   /** The calendars; give the process's {@link CalendarBook} so that the API counts with the amendments the worker learns of. */
   readonly calendars: CalendarRegistry;
   readonly log: { info(o: object, m: string): void; error(o: object, m: string): void; warn?(o: object, m: string): void };
-  /** How long to wait when caught up before looking again. */
+  /** How long to wait when caught up before looking again (default 200 ms). */
   readonly idleMs?: number;
+  /**
+   * Under a steady stream of events, how long at least from the start of a projector step that read
+   * less than a full page (it found the log's end) to the start of the next one (default 100 ms, or
+   * `idleMs` when that is shorter): the events of that moment are projected in one transaction instead of
+   * a few each in back-to-back ones. Each step costs a score of statements and a commit whatever its
+   * size, so the worker spends less on a stream, and the read models stay at most this much (plus
+   * a step) behind. A step that read a full page (a backlog) is followed by the next at once.
+   */
+  readonly lingerMs?: number;
   /**
    * How often, at least, the calendar refresh and the deadline clock get their turn while the
    * projector, the outbox or the referral reactor has not caught up (default every second): a worker
@@ -77,7 +86,8 @@ export type WebhookSettings = Omit<WebhookDispatcherOptions, 'store' | 'db' | 'l
  * periodic jobs — the calendar streams looked at for amendments, the deadline clock's sweep when
  * its interval has passed (or a calendar changed) — run once all three have caught up, then it waits
  * a moment; and under sustained load, when they do not catch up, at least every `periodicMs` between
- * two steps. On an error (a store down) it logs it and retries with backoff — it never gives up
+ * two steps. A step that reached the log's end is followed by the next one `lingerMs` after it began,
+ * so that a steady stream is projected in batches of that moment's events, not a few at a time. On an error (a store down) it logs it and retries with backoff — it never gives up
  * while the process runs.
  *
  * The projector hands every `CalendarAmended` it reads to the calendar book before it derives the
@@ -163,10 +173,13 @@ export function startWorker(options: WorkerOptions): Worker {
         resolve();
       };
     });
+  const idleMs = options.idleMs ?? 200;
+  const lingerMs = options.lingerMs ?? Math.min(100, idleMs);
   const loop = (async () => {
     let backoff = 250;
     while (!stopping) {
       try {
+        const began = Date.now();
         const r = await projector.step();
         backoff = 250;
         const outboxCaughtUp = await feedOutbox();
@@ -174,7 +187,9 @@ export function startWorker(options: WorkerOptions): Worker {
         const idle = r.caughtUp && outboxCaughtUp && referralsCaughtUp;
         // under sustained load none of them catches up: the periodic jobs still get their turn
         if (idle || Date.now() - lastPeriodic >= periodicMs) await periodicJobs();
-        if (idle) await sleep(options.idleMs ?? 200);
+        const lingering = r.events > 0 && r.events < PROJECTOR_BATCH_SIZE ? began + lingerMs - Date.now() : 0;
+        if (idle) await sleep(idleMs);
+        else if (lingering > 0) await sleep(lingering); // the log's end was reached: let the next events gather
         // an embedded store (PGlite) answers without I/O, so a busy loop would never let the event loop
         // turn: the API, the webhook sender and the timers of this process get their turn between steps
         else await new Promise((resolve) => setImmediate(resolve));

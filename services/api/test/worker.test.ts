@@ -6,7 +6,7 @@ import { until } from '../../../packages/webhooks/test/support/receiver.js';
 import { registeredCase } from './support/cases.js';
 import { at, callerAs, ok } from './support/http.js';
 import { storeWith } from './support/storeWith.js';
-import { testApp } from './support/testApp.js';
+import { receiveBody, testApp } from './support/testApp.js';
 
 /**
  * A store under sustained load: before every read of the whole store another system appends an
@@ -73,4 +73,37 @@ t.test('a referral that fails every time waits out its own backoff: the projecto
   t.ok(failures <= Math.log2(elapsed / 250) + 2, `with a growing backoff: ${failures} failures in ${elapsed} ms`);
   t.same(errors.filter((m) => m !== 'referral reactor step failed; retrying'), [], 'nothing else failed');
   t.notOk(await projected(linkedId), 'the linked case is still not there');
+});
+
+t.test('under a steady stream of requests the projector lingers: one step per lingerMs, each case projected within about that', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const cw = await callerAs(app, 'caseworker');
+  app.setNow(at('2025-10-09'));
+  let steps = 0;
+  const counted = storeWith(app.store, { readAll: (...args) => (steps++, app.store.readAll(...args)) });
+  const errors: unknown[] = [];
+  const worker = startWorker({ store: counted, db: app.db, calendars: app.calendars, log: { info() {}, error: (o) => void errors.push(o) }, idleMs: 20, lingerMs: 250, clock: false });
+  t.teardown(() => worker.stop());
+  const projected = async (caseId: string) => (await app.db.selectFrom('cases').select('case_id').where('case_id', '=', caseId).executeTakeFirst()) !== undefined;
+  const first = (await cw.post('/v1/cases', receiveBody('2025-10-09'))).json().caseId as string;
+  await until(() => projected(first), 2_000, 'the first case, found by the first step');
+  // a request every 20 ms for 1.5 s: each step finds some and reads less than a full page
+  steps = 0;
+  const began = Date.now();
+  const ids: string[] = [];
+  while (Date.now() - began < 1_500) {
+    ids.push((await cw.post('/v1/cases', receiveBody('2025-10-09'))).json().caseId as string);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const elapsed = Date.now() - began;
+  const stepsDuring = steps;
+  await until(() => projected(ids.at(-1)!), 1_000, `the last case, within a linger and a step (worker errors: ${JSON.stringify(errors)})`);
+  t.ok(ids.length >= 15, `a stream of requests (${ids.length} in ${elapsed} ms)`);
+  // back to back, a step every few ms would have found one or two cases each
+  t.ok(stepsDuring >= 2 && stepsDuring <= elapsed / 250 + 2, `${stepsDuring} projector steps in ${elapsed} ms`);
+  const missing = [];
+  for (const id of ids) if (!(await projected(id))) missing.push(id);
+  t.same(missing, [], 'every case of the stream is projected');
+  t.same(errors, [], 'no step failed');
 });
