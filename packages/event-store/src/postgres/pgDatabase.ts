@@ -65,11 +65,12 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 /**
  * The first statement of a transaction that writes only what is derived from the event log together
  * with the checkpoint saying how far it has read (the projector's rows, the webhook outbox's
- * deliveries): its commit does not wait for the WAL to reach the disk. If the server crashes before
- * the WAL writer flushes it (a fraction of a second later), the transaction is lost whole, checkpoint
- * included, and the same events are derived again from the log, which is committed durably; the
- * database stays consistent either way (PostgreSQL manual, "Asynchronous Commit"). Appends to the log
- * and every other write keep the synchronous commit.
+ * deliveries, the referral reactor's checkpoint; read-models' `derivedTransaction` sends it first):
+ * its commit does not wait for the WAL to reach the disk. A server crash before the WAL writer has
+ * written it (within three `wal_writer_delay`s; any synchronous commit, such as an append, writes it
+ * sooner) takes the transaction back whole, checkpoint included, and the same rows are derived again
+ * from the log, which is committed durably; the database stays consistent either way (PostgreSQL
+ * manual, "Asynchronous Commit"). Appends to the log and every other write keep the synchronous commit.
  * @example await sql.raw(DERIVED_WRITES_COMMIT).execute(trx)
  */
 export const DERIVED_WRITES_COMMIT = 'SET LOCAL synchronous_commit = off';
