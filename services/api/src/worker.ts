@@ -45,8 +45,8 @@ export interface WorkerOptions {
   /**
    * Under a steady stream of events, how long at least from the start of a projector step that read
    * less than a full page (it found the log's end) to the start of the next one (default 100 ms, or
-   * `idleMs` when that is shorter): the events of that moment are projected in one transaction instead of
-   * a few each in back-to-back ones. Each step costs a score of statements and a commit whatever its
+   * `idleMs` when that is shorter): the events of that moment are projected in one transaction
+   * instead of a few each in back-to-back ones. Each step costs a score of statements and a commit whatever its
    * size, so the worker spends less on a stream, and the read models stay at most this much (plus
    * a step) behind. A step that read a full page (a backlog) is followed by the next at once.
    */
@@ -87,8 +87,9 @@ export type WebhookSettings = Omit<WebhookDispatcherOptions, 'store' | 'db' | 'l
  * its interval has passed (or a calendar changed) — run once all three have caught up, then it waits
  * a moment; and under sustained load, when they do not catch up, at least every `periodicMs` between
  * two steps. A step that reached the log's end is followed by the next one `lingerMs` after it began,
- * so that a steady stream is projected in batches of that moment's events, not a few at a time. On an error (a store down) it logs it and retries with backoff — it never gives up
- * while the process runs.
+ * so that a steady stream is projected in batches of that moment's events, not a few at a time. On
+ * an error (a store down) it logs it and retries with backoff — it never gives up while the process
+ * runs.
  *
  * The projector hands every `CalendarAmended` it reads to the calendar book before it derives the
  * rows of the same batch, so the read models count with the new version from that event on; the
